@@ -1,0 +1,115 @@
+package io.dialback.wire;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import java.util.Objects;
+
+/**
+ * Splits a TCP byte stream into frames: a 4-byte big-endian length, then that many bytes.
+ *
+ * <p>A declared length above the maximum (or negative) is reported before a single byte of it is
+ * buffered, and the parser stops there: the peer has either lost its place or means harm, so the
+ * owner closes the connection. Payloads are handed over whole and unparsed; what a payload means is
+ * {@link Frames}' business, so a malformed payload never costs the parser its place.
+ *
+ * <p>Not thread-safe: feed it from the connection's event loop only.
+ */
+public final class FrameParser implements Handler<Buffer> {
+
+  /** Receives the parser's output. */
+  public interface Listener {
+    /** One complete frame payload (without its length prefix). */
+    void onFrame(Buffer payload);
+
+    /** A declared length outside {@code 0..max}; no more frames follow. */
+    void onOversize(long declaredLength, int maxFrameBytes);
+  }
+
+  private static final int PREFIX = 4;
+
+  private final Listener listener;
+  private int maxFrameBytes;
+  private Buffer buffer;
+  private int position;
+  private boolean paused;
+  private boolean stopped;
+
+  public FrameParser(int maxFrameBytes, Listener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener == null");
+    setMaxFrameBytes(maxFrameBytes);
+  }
+
+  /** Changes the bound for frames not yet started, e.g. a smaller one before login. */
+  public void setMaxFrameBytes(int maxFrameBytes) {
+    if (maxFrameBytes < 1) {
+      throw new IllegalArgumentException("maxFrameBytes must be positive: " + maxFrameBytes);
+    }
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  @Override
+  public void handle(Buffer chunk) {
+    if (stopped) {
+      return;
+    }
+    append(chunk);
+    drain();
+  }
+
+  /** Stops handing out frames until {@link #resume()}; bytes that arrive meanwhile are kept. */
+  public void pause() {
+    paused = true;
+  }
+
+  /** Hands out the frames that arrived while paused, then continues. */
+  public void resume() {
+    paused = false;
+    drain();
+  }
+
+  /** Drops what is buffered and ignores everything from now on (the connection is closing). */
+  public void stop() {
+    stopped = true;
+    buffer = null;
+  }
+
+  /** Bytes received but not yet handed out as frames. */
+  public int buffered() {
+    return buffer == null ? 0 : buffer.length() - position;
+  }
+
+  private void append(Buffer chunk) {
+    if (buffer == null || position >= buffer.length()) {
+      buffer = chunk;
+      position = 0;
+    } else {
+      if (position > 0) {
+        buffer = buffer.getBuffer(position, buffer.length());
+        position = 0;
+      }
+      buffer.appendBuffer(chunk);
+    }
+  }
+
+  private void drain() {
+    while (!paused && !stopped && buffer != null) {
+      int available = buffer.length() - position;
+      if (available < PREFIX) {
+        return;
+      }
+      int length = buffer.getInt(position);
+      if (length < 0 || length > maxFrameBytes) {
+        stopped = true;
+        buffer = null;
+        listener.onOversize(length, maxFrameBytes);
+        return;
+      }
+      if (available - PREFIX < length) {
+        return;
+      }
+      int start = position + PREFIX;
+      position = start + length;
+      listener.onFrame(buffer.slice(start, start + length));
+    }
+  }
+}

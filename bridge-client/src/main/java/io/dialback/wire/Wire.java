@@ -1,0 +1,102 @@
+package io.dialback.wire;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The wire contract in one place: frame types, field and header names, and every address that
+ * dialback serves. Nothing else builds an address string by hand.
+ */
+public final class Wire {
+  /** Version of the dialback extensions on top of the stock bridge frames. */
+  public static final int PROTOCOL_VERSION = 1;
+
+  /** Default bound on one frame's declared length. */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+  // Frame types a client sends.
+  public static final String SEND = "send";
+  public static final String PUBLISH = "publish";
+  public static final String REGISTER = "register";
+  public static final String UNREGISTER = "unregister";
+  public static final String PING = "ping";
+
+  // Frame types the server sends.
+  public static final String MESSAGE = "message";
+  public static final String ERR = "err";
+  public static final String PONG = "pong";
+
+  // Frame fields.
+  public static final String TYPE = "type";
+  public static final String ADDRESS = "address";
+  public static final String REPLY_ADDRESS = "replyAddress";
+  public static final String SOURCE_ADDRESS = "sourceAddress";
+  public static final String HEADERS = "headers";
+  public static final String BODY = "body";
+  public static final String SEND_FLAG = "send";
+  public static final String FAILURE_CODE = "failureCode";
+  public static final String FAILURE_TYPE = "failureType";
+  public static final String MESSAGE_FIELD = "message";
+
+  // Headers the bridge interprets rather than passes on.
+  public static final String HEADER_TIMEOUT = "timeout";
+  public static final String HEADER_LOCAL_ONLY = "localOnly";
+  public static final String HEADER_CODEC = "codecName";
+
+  // Hub addresses.
+  public static final String HUB_LOGIN = "hub.login";
+  public static final String HUB_AGENTS_LIST = "hub.agents.list";
+  public static final String HUB_AGENTS_EVENTS = "hub.agents.events";
+  public static final String HUB_PREFIX = "hub.";
+
+  // Login body and reply fields.
+  public static final String LOGIN_TOKEN = "token";
+  public static final String LOGIN_NAME = "name";
+  public static final String LOGIN_META = "meta";
+  public static final String LOGIN_IDENTITY = "identity";
+  public static final String LOGIN_ROLE = "role";
+  public static final String LOGIN_HUB = "hub";
+
+  /** Prefix of the reply addresses the Vert.x event bus generates. */
+  public static final String VERTX_INTERNAL_PREFIX = "__vertx.";
+
+  public static final String AGENT_PREFIX = "agent.";
+
+  /** Agent names: what may appear as {@code <name>} in {@code agent.<name>.*}. */
+  private static final Pattern AGENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
+  private Wire() {}
+
+  /** True for names an agent may bind: letters, digits, {@code _} and {@code -}, at most 64. */
+  public static boolean isValidAgentName(String name) {
+    return name != null && AGENT_NAME.matcher(name).matches();
+  }
+
+  /** {@code agent.<name>.} — the prefix of every address agent {@code name} may register. */
+  public static String agentPrefix(String name) {
+    Objects.requireNonNull(name, "name == null");
+    return AGENT_PREFIX + name + ".";
+  }
+
+  /** {@code agent.<name>.events.} — where agent {@code name} publishes and anyone may listen. */
+  public static String agentEventsPrefix(String name) {
+    return agentPrefix(name) + "events.";
+  }
+
+  /** {@code agent.<name>.<service>.<operation>}. */
+  public static String agentAddress(String name, String service, String operation) {
+    return agentPrefix(name) + service + "." + operation;
+  }
+
+  /**
+   * The agent name in an {@code agent.<name>.*} address, or {@code null} when the address is not of
+   * that form.
+   */
+  public static String agentNameOf(String address) {
+    if (!address.startsWith(AGENT_PREFIX)) {
+      return null;
+    }
+    int end = address.indexOf('.', AGENT_PREFIX.length());
+    return end < 0 ? null : address.substring(AGENT_PREFIX.length(), end);
+  }
+}

@@ -1,0 +1,736 @@
+package io.dialback.hub.bridge;
+
+import io.dialback.hub.gate.Login;
+import io.dialback.hub.registry.AgentRecord;
+import io.dialback.wire.FailureCode;
+import io.dialback.wire.FrameException;
+import io.dialback.wire.FrameParser;
+import io.dialback.wire.Frames;
+import io.dialback.wire.Wire;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.EncodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bridge connection: parses its frames, enforces login and the address policy, forwards to and
+ * from the event bus, and cleans up after itself.
+ *
+ * <p>Everything here runs on the connection's event loop, so no field needs synchronisation. The
+ * state machine is {@code AWAITING_LOGIN → LOGGING_IN → OPEN → CLOSED}; frames are not read while a
+ * login is being checked, so a client may pipeline frames after its login frame.
+ */
+final class BridgeConnection implements FrameParser.Listener {
+  private static final Logger log = LoggerFactory.getLogger(BridgeConnection.class);
+  private static final AtomicLong IDS = new AtomicLong();
+  private static final long CLOSE_GRACE_MS = 2_000;
+
+  enum State {
+    AWAITING_LOGIN,
+    LOGGING_IN,
+    OPEN,
+    CLOSED
+  }
+
+  /** A message delivered to this peer that waits for its reply. */
+  private record Delivery(Message<Object> message, long expiresAtMs) {}
+
+  private final BridgeContext hub;
+  private final EventBus eventBus;
+  private final Limits limits;
+  private final NetSocket socket;
+  private final FrameParser parser;
+  private final String id;
+  private final String remote;
+
+  private State state = State.AWAITING_LOGIN;
+  private Login login;
+  private AgentRecord binding;
+  private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
+  private final LinkedHashMap<String, Delivery> awaitingReply = new LinkedHashMap<>();
+  private int pendingRequests;
+  private int registrationsInFlight;
+  private int pongsOwed;
+  private long queuedBytes;
+  private boolean pausedForLogin;
+  private boolean pausedForWrites;
+  private long loginTimer;
+
+  BridgeConnection(BridgeContext hub, NetSocket socket) {
+    this.hub = hub;
+    this.eventBus = hub.vertx().eventBus();
+    this.limits = hub.limits();
+    this.socket = socket;
+    this.id = "c" + IDS.incrementAndGet();
+    this.remote = String.valueOf(socket.remoteAddress());
+    this.parser = new FrameParser(limits.maxLoginFrameBytes(), this);
+  }
+
+  void start() {
+    hub.opened();
+    socket.handler(parser);
+    socket.closeHandler(v -> onClosed());
+    socket.exceptionHandler(
+        e -> {
+          log.debug("[{}] socket error: {}", this, e.toString());
+          socket.close();
+        });
+    loginTimer =
+        hub.vertx()
+            .setTimer(
+                limits.loginTimeoutMs(),
+                t -> {
+                  if (state == State.AWAITING_LOGIN || state == State.LOGGING_IN) {
+                    refuseAndClose(
+                        FailureCode.NOT_LOGGED_IN,
+                        "no login within " + limits.loginTimeoutMs() + " ms",
+                        null);
+                  }
+                });
+    log.debug("[{}] connected", this);
+  }
+
+  // ---- frames in ----
+
+  @Override
+  public void onFrame(Buffer payload) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    try {
+      dispatch(payload);
+    } catch (RuntimeException e) {
+      // A defect of ours must cost one frame, never the connection's place in the stream.
+      log.warn("[{}] failed to handle a frame", this, e);
+      refuseFrame(FailureCode.INTERNAL, "the hub failed to handle this frame", null);
+    }
+  }
+
+  private void dispatch(Buffer payload) {
+    JsonObject frame;
+    try {
+      frame = Frames.decode(payload);
+    } catch (FrameException e) {
+      refuseFrame(e.code(), e, null);
+      return;
+    }
+    Object type = frame.getValue(Wire.TYPE);
+    if (!(type instanceof String)) {
+      refuseFrame(
+          FailureCode.BAD_REQUEST,
+          type == null ? "frame has no type" : "type must be a string",
+          replyAddressOrNull(frame));
+      return;
+    }
+    switch ((String) type) {
+      case Wire.PING:
+        onPing();
+        break;
+      case Wire.SEND:
+      case Wire.PUBLISH:
+      case Wire.REGISTER:
+      case Wire.UNREGISTER:
+        if (state == State.OPEN) {
+          onAddressed((String) type, frame);
+        } else if (Wire.SEND.equals(type) && Wire.HUB_LOGIN.equals(frame.getValue(Wire.ADDRESS))) {
+          onLogin(frame);
+        } else {
+          refuseAndClose(
+              FailureCode.NOT_LOGGED_IN,
+              "the first frame must be a send to " + Wire.HUB_LOGIN,
+              replyAddressOrNull(frame));
+        }
+        break;
+      default:
+        refuseFrame(
+            FailureCode.BAD_REQUEST,
+            "unknown type \"" + type + "\"; expected send, publish, register, unregister or ping",
+            replyAddressOrNull(frame));
+    }
+  }
+
+  @Override
+  public void onOversize(long declaredLength, int maxFrameBytes) {
+    refuseAndClose(
+        FailureCode.TOO_LARGE,
+        "declared frame length " + declaredLength + " is outside 0.." + maxFrameBytes,
+        null);
+  }
+
+  private void onPing() {
+    if (registrationsInFlight == 0) {
+      writeRaw(Frames.pong());
+    } else {
+      // A pong after a register means the registration is in place: hold it until it is.
+      pongsOwed++;
+    }
+  }
+
+  private void onAddressed(String type, JsonObject frame) {
+    String replyAddress;
+    String address;
+    try {
+      replyAddress = optionalString(frame, Wire.REPLY_ADDRESS);
+      address = optionalString(frame, Wire.ADDRESS);
+      if (address == null || address.isEmpty()) {
+        throw new FrameException(FailureCode.BAD_REQUEST, "frame has no address");
+      }
+    } catch (FrameException e) {
+      refuseFrame(e.code(), e, replyAddressOrNull(frame));
+      return;
+    }
+    try {
+      switch (type) {
+        case Wire.SEND:
+          onSend(address, replyAddress, frame);
+          break;
+        case Wire.PUBLISH:
+          hub.policy().checkPublish(login, address);
+          eventBus.publish(address, body(frame), deliveryOptions(frame));
+          break;
+        case Wire.REGISTER:
+          onRegister(address);
+          break;
+        default:
+          onUnregister(address);
+      }
+    } catch (IllegalArgumentException e) {
+      // The event bus has no codec for the body (e.g. a JSON number too large for a long).
+      refuseAddressed(
+          type,
+          address,
+          replyAddress,
+          new FrameException(
+              FailureCode.BAD_REQUEST, "body cannot travel on the event bus: " + e.getMessage()));
+    } catch (FrameException e) {
+      refuseAddressed(type, address, replyAddress, e);
+    }
+  }
+
+  /** Registration refusals go to the address's handler, request refusals to the caller's. */
+  private void refuseAddressed(String type, String address, String replyAddress, FrameException e) {
+    boolean subscription = Wire.REGISTER.equals(type) || Wire.UNREGISTER.equals(type);
+    if (Wire.SEND.equals(type) && replyAddress != null) {
+      writeFrame(
+          Frames.replyError(
+              replyAddress,
+              address,
+              ReplyFailure.RECIPIENT_FAILURE,
+              e.code().code(),
+              e.getMessage()));
+    } else {
+      writeFrame(Frames.refusal(e.code(), detailOf(e), subscription ? address : null));
+    }
+    log.debug("[{}] refused {} {}: {}", this, type, address, e.getMessage());
+  }
+
+  private void onSend(String address, String replyAddress, JsonObject frame) throws FrameException {
+    Delivery delivery = awaitingReply.remove(address);
+    if (delivery != null) {
+      onReply(delivery.message(), replyAddress, frame);
+      return;
+    }
+    hub.policy().checkSend(login, address);
+    Object body = body(frame);
+    DeliveryOptions options = deliveryOptions(frame);
+    if (replyAddress == null) {
+      eventBus.send(address, body, options);
+      return;
+    }
+    if (pendingRequests >= limits.maxPendingRequests()) {
+      throw new FrameException(
+          FailureCode.BUSY,
+          "more than " + limits.maxPendingRequests() + " requests of this connection are pending");
+    }
+    Future<Message<Object>> reply = eventBus.request(address, body, options);
+    pendingRequests++;
+    reply.onComplete(ar -> onRequestDone(address, replyAddress, ar));
+  }
+
+  /** The peer answers a message that was delivered to it. */
+  private void onReply(Message<Object> message, String replyAddress, JsonObject frame)
+      throws FrameException {
+    Object failureCode = frame.getValue(Wire.FAILURE_CODE);
+    if (failureCode != null) {
+      if (!(failureCode instanceof Integer)) {
+        message.fail(FailureCode.INTERNAL.code(), "replier sent a malformed failure");
+        throw new FrameException(FailureCode.BAD_REQUEST, "failureCode must be an integer");
+      }
+      Object text = frame.getValue(Wire.MESSAGE_FIELD);
+      message.fail((Integer) failureCode, text == null ? null : String.valueOf(text));
+      return;
+    }
+    Object body = body(frame);
+    DeliveryOptions options;
+    try {
+      options = deliveryOptions(frame);
+      if (replyAddress == null) {
+        message.reply(body, options);
+        return;
+      }
+    } catch (FrameException | IllegalArgumentException e) {
+      message.fail(FailureCode.INTERNAL.code(), "replier sent a reply the hub cannot forward");
+      throw e instanceof FrameException
+          ? (FrameException) e
+          : new FrameException(FailureCode.BAD_REQUEST, "body cannot travel on the event bus");
+    }
+    if (pendingRequests >= limits.maxPendingRequests()) {
+      message.fail(FailureCode.BUSY.code(), FailureCode.BUSY.message("replier is overloaded"));
+      throw new FrameException(
+          FailureCode.BUSY,
+          "more than " + limits.maxPendingRequests() + " requests of this connection are pending");
+    }
+    pendingRequests++;
+    String source = message.replyAddress();
+    message
+        .<Object>replyAndRequest(body, options)
+        .onComplete(ar -> onRequestDone(source, replyAddress, ar));
+  }
+
+  private void onRequestDone(String address, String replyAddress, AsyncResult<Message<Object>> ar) {
+    pendingRequests--;
+    if (state == State.CLOSED) {
+      if (ar.succeeded() && ar.result().replyAddress() != null) {
+        ar.result()
+            .fail(
+                FailureCode.UNAVAILABLE.code(), FailureCode.UNAVAILABLE.message(this + " is gone"));
+      }
+      return;
+    }
+    if (ar.succeeded()) {
+      Message<Object> response = ar.result();
+      forward(replyAddress, response, true);
+      return;
+    }
+    Throwable cause = ar.cause();
+    if (cause instanceof ReplyException) {
+      ReplyException failure = (ReplyException) cause;
+      writeFrame(
+          Frames.replyError(
+              replyAddress,
+              address,
+              failure.failureType(),
+              failure.failureCode(),
+              failure.getMessage()));
+    } else {
+      writeFrame(
+          Frames.replyError(
+              replyAddress,
+              address,
+              ReplyFailure.ERROR,
+              FailureCode.INTERNAL.code(),
+              FailureCode.INTERNAL.message(String.valueOf(cause.getMessage()))));
+    }
+  }
+
+  private void onRegister(String address) throws FrameException {
+    hub.policy().checkRegister(login, address);
+    if (registrations.containsKey(address)) {
+      return; // Registering twice is idempotent: one consumer per address and connection.
+    }
+    if (registrations.size() >= limits.maxRegistrations()) {
+      throw new FrameException(
+          FailureCode.BUSY,
+          "a connection may register at most " + limits.maxRegistrations() + " addresses");
+    }
+    MessageConsumer<Object> consumer = eventBus.consumer(address, this::deliver);
+    registrations.put(address, consumer);
+    registrationsInFlight++;
+    consumer
+        .completion()
+        .onComplete(
+            ar -> {
+              registrationsInFlight--;
+              if (ar.failed() && state != State.CLOSED) {
+                registrations.remove(address, consumer);
+                writeFrame(
+                    Frames.refusal(
+                        FailureCode.INTERNAL,
+                        "registration failed: " + ar.cause().getMessage(),
+                        address));
+              }
+              if (registrationsInFlight == 0) {
+                for (; pongsOwed > 0; pongsOwed--) {
+                  writeRaw(Frames.pong());
+                }
+              }
+            });
+  }
+
+  private void onUnregister(String address) throws FrameException {
+    hub.policy().checkRegister(login, address);
+    MessageConsumer<Object> consumer = registrations.remove(address);
+    if (consumer == null) {
+      throw new FrameException(
+          FailureCode.NOT_FOUND, "unknown_address " + address + " is not registered");
+    }
+    consumer.unregister();
+  }
+
+  // ---- login ----
+
+  private void onLogin(JsonObject frame) {
+    String replyAddress = replyAddressOrNull(frame);
+    if (replyAddress == null) {
+      refuseAndClose(FailureCode.BAD_REQUEST, "hub.login needs a replyAddress", null);
+      return;
+    }
+    Login candidate;
+    try {
+      candidate = hub.gate().authenticate(frame.getValue(Wire.BODY));
+    } catch (FrameException e) {
+      loginRefused(replyAddress, e.code(), e.getMessage());
+      return;
+    }
+    state = State.LOGGING_IN;
+    pausedForLogin = true;
+    updateReading();
+    Future<Void> bound;
+    AgentRecord record = null;
+    if (candidate.name() != null) {
+      record =
+          new AgentRecord(
+              candidate.name(), hub.hubName(), id, System.currentTimeMillis(), candidate.meta());
+      bound = hub.registry().bind(record);
+    } else {
+      bound = Future.succeededFuture();
+    }
+    AgentRecord tried = record;
+    bound.onComplete(
+        ar -> {
+          if (state == State.CLOSED) {
+            if (ar.succeeded() && tried != null) {
+              hub.registry().unbind(tried);
+            }
+            return;
+          }
+          if (ar.failed()) {
+            ReplyException e = asReplyException(ar.cause());
+            loginRefused(replyAddress, FailureCode.of(e.failureCode()), e.getMessage());
+            return;
+          }
+          loggedIn(candidate, tried, replyAddress);
+        });
+  }
+
+  private void loggedIn(Login who, AgentRecord record, String replyAddress) {
+    login = who;
+    binding = record;
+    state = State.OPEN;
+    hub.vertx().cancelTimer(loginTimer);
+    parser.setMaxFrameBytes(limits.maxFrameBytes());
+    writeFrame(
+        Frames.message(
+            replyAddress,
+            null,
+            null,
+            true,
+            new JsonObject()
+                .put(Wire.LOGIN_IDENTITY, who.identity())
+                .put(Wire.LOGIN_ROLE, who.role().wireName())
+                .put(Wire.LOGIN_HUB, hub.hubName())));
+    log.info("[{}] logged in as {} ({})", this, who.identity(), who.role().wireName());
+    pausedForLogin = false;
+    updateReading();
+  }
+
+  private void loginRefused(String replyAddress, FailureCode code, String message) {
+    FailureCode c = code == null ? FailureCode.INTERNAL : code;
+    log.info("[{}] login refused: {}", this, message);
+    closeAfter(
+        Frames.replyError(
+            replyAddress, Wire.HUB_LOGIN, ReplyFailure.RECIPIENT_FAILURE, c.code(), message));
+  }
+
+  // ---- frames out ----
+
+  /** A message for this peer from the event bus: a consumer of one of its registrations. */
+  private void deliver(Message<Object> message) {
+    if (state == State.CLOSED) {
+      if (message.replyAddress() != null) {
+        message.fail(
+            FailureCode.UNAVAILABLE.code(), FailureCode.UNAVAILABLE.message(this + " is gone"));
+      }
+      return;
+    }
+    forward(message.address(), message, message.isSend());
+  }
+
+  /**
+   * Writes a message (a delivery, or the reply to this peer's request, addressed to its reply
+   * address) and remembers it when it waits for the peer's reply.
+   */
+  private void forward(String address, Message<Object> message, boolean send) {
+    String replyAddress = message.replyAddress();
+    if (replyAddress != null && !awaitReply(message)) {
+      return;
+    }
+    Buffer frame;
+    try {
+      frame =
+          Frames.encode(
+              Frames.message(
+                  address, replyAddress, Frames.headers(message.headers()), send, message.body()));
+    } catch (EncodeException | IllegalStateException e) {
+      String detail =
+          "a message body of type "
+              + message.body().getClass().getName()
+              + " cannot be written as JSON";
+      if (replyAddress != null) {
+        awaitingReply.remove(replyAddress);
+        message.fail(FailureCode.INTERNAL.code(), FailureCode.INTERNAL.message(detail));
+      }
+      log.warn("[{}] dropped a message on {}: {}", this, address, detail);
+      return;
+    }
+    writeRaw(frame);
+  }
+
+  private boolean awaitReply(Message<Object> message) {
+    long now = nowMs();
+    expireDeliveries(now);
+    if (awaitingReply.size() >= limits.maxPendingDeliveries()) {
+      message.fail(
+          FailureCode.BUSY.code(),
+          FailureCode.BUSY.message(
+              identity()
+                  + " already has "
+                  + awaitingReply.size()
+                  + " messages waiting for replies"));
+      return false;
+    }
+    awaitingReply.put(message.replyAddress(), new Delivery(message, now + limits.maxTimeoutMs()));
+    return true;
+  }
+
+  /** Entries older than the longest timeout a caller can ask for have been given up on. */
+  private void expireDeliveries(long now) {
+    Iterator<Delivery> it = awaitingReply.values().iterator();
+    while (it.hasNext()) {
+      if (it.next().expiresAtMs() > now) {
+        return;
+      }
+      it.remove();
+    }
+  }
+
+  private void writeFrame(JsonObject frame) {
+    writeRaw(Frames.encode(frame));
+  }
+
+  private void writeRaw(Buffer frame) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    int length = frame.length();
+    queuedBytes += length;
+    socket.write(frame).onComplete(ar -> onWritten(length));
+    if (queuedBytes > limits.maxQueuedWriteBytes()) {
+      log.warn(
+          "[{}] cut off: more than {} bytes queued and the peer is not reading",
+          this,
+          limits.maxQueuedWriteBytes());
+      socket.close();
+      onClosed();
+    } else if (!pausedForWrites && queuedBytes > limits.maxQueuedWriteBytes() / 2) {
+      // Stop taking requests from a peer that does not take its replies.
+      pausedForWrites = true;
+      updateReading();
+    }
+  }
+
+  private void onWritten(int length) {
+    queuedBytes -= length;
+    if (pausedForWrites && queuedBytes <= limits.maxQueuedWriteBytes() / 4) {
+      pausedForWrites = false;
+      updateReading();
+    }
+  }
+
+  private void updateReading() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (pausedForLogin || pausedForWrites) {
+      socket.pause();
+      parser.pause();
+    } else {
+      socket.resume();
+      parser.resume();
+    }
+  }
+
+  // ---- refusals and close ----
+
+  /** Refuses one frame; before login that also ends the connection. */
+  private void refuseFrame(FailureCode code, Object detail, String replyAddress) {
+    String text =
+        detail instanceof FrameException ? detailOf((FrameException) detail) : (String) detail;
+    if (state != State.OPEN) {
+      refuseAndClose(code, text, replyAddress);
+      return;
+    }
+    if (replyAddress != null) {
+      writeFrame(
+          Frames.replyError(
+              replyAddress, null, ReplyFailure.RECIPIENT_FAILURE, code.code(), code.message(text)));
+    } else {
+      writeFrame(Frames.refusal(code, text, null));
+    }
+    log.debug("[{}] refused a frame: {}", this, text);
+  }
+
+  private void refuseAndClose(FailureCode code, String detail, String replyAddress) {
+    log.info("[{}] closing: {}", this, code.message(detail));
+    closeAfter(
+        replyAddress == null
+            ? Frames.refusal(code, detail, null)
+            : Frames.replyError(
+                replyAddress,
+                null,
+                ReplyFailure.RECIPIENT_FAILURE,
+                code.code(),
+                code.message(detail)));
+  }
+
+  /** Sends a last frame, then closes once it is out (or after a grace period, if it never is). */
+  private void closeAfter(JsonObject lastFrame) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    parser.stop();
+    Future<Void> written = socket.write(Frames.encode(lastFrame));
+    onClosed();
+    long grace = hub.vertx().setTimer(CLOSE_GRACE_MS, t -> socket.close());
+    written.onComplete(
+        ar -> {
+          hub.vertx().cancelTimer(grace);
+          socket.close();
+        });
+  }
+
+  private void onClosed() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    hub.closed();
+    parser.stop();
+    hub.vertx().cancelTimer(loginTimer);
+    registrations.values().forEach(MessageConsumer::unregister);
+    registrations.clear();
+    String gone = FailureCode.UNAVAILABLE.message(identity() + " disconnected before replying");
+    for (Delivery delivery : awaitingReply.values()) {
+      delivery.message().fail(FailureCode.UNAVAILABLE.code(), gone);
+    }
+    awaitingReply.clear();
+    if (binding != null) {
+      hub.registry().unbind(binding);
+    }
+    log.info("[{}] closed", this);
+  }
+
+  // ---- helpers ----
+
+  private Object body(JsonObject frame) {
+    return frame.getValue(Wire.BODY);
+  }
+
+  private DeliveryOptions deliveryOptions(JsonObject frame) throws FrameException {
+    DeliveryOptions options = new DeliveryOptions();
+    Object raw = frame.getValue(Wire.HEADERS);
+    Long timeout = null;
+    if (raw != null) {
+      if (!(raw instanceof JsonObject)) {
+        throw new FrameException(FailureCode.BAD_REQUEST, "headers must be an object");
+      }
+      for (Map.Entry<String, Object> header : (JsonObject) raw) {
+        Object value = header.getValue();
+        switch (header.getKey()) {
+          case Wire.HEADER_TIMEOUT:
+            timeout = timeoutOf(value);
+            break;
+          case Wire.HEADER_LOCAL_ONLY:
+          case Wire.HEADER_CODEC:
+            break; // The hub owns these.
+          default:
+            if (value instanceof JsonObject || value instanceof io.vertx.core.json.JsonArray) {
+              throw new FrameException(
+                  FailureCode.BAD_REQUEST, "header " + header.getKey() + " must be a string");
+            }
+            if (value != null) {
+              options.addHeader(header.getKey(), String.valueOf(value));
+            }
+        }
+      }
+    }
+    return options.setSendTimeout(limits.clampTimeout(timeout));
+  }
+
+  private static Long timeoutOf(Object value) throws FrameException {
+    if (value instanceof Number) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof String) {
+      try {
+        return Long.parseLong((String) value);
+      } catch (NumberFormatException e) {
+        // fall through
+      }
+    }
+    throw new FrameException(FailureCode.BAD_REQUEST, "header timeout must be a number of ms");
+  }
+
+  private static String optionalString(JsonObject frame, String field) throws FrameException {
+    Object value = frame.getValue(field);
+    if (value == null || value instanceof String) {
+      return (String) value;
+    }
+    throw new FrameException(FailureCode.BAD_REQUEST, field + " must be a string");
+  }
+
+  private static String replyAddressOrNull(JsonObject frame) {
+    Object value = frame.getValue(Wire.REPLY_ADDRESS);
+    return value instanceof String ? (String) value : null;
+  }
+
+  private static String detailOf(FrameException e) {
+    String label = e.code().label() + ": ";
+    String message = e.getMessage();
+    return message.startsWith(label) ? message.substring(label.length()) : message;
+  }
+
+  private static ReplyException asReplyException(Throwable t) {
+    return t instanceof ReplyException
+        ? (ReplyException) t
+        : FailureCode.INTERNAL.exception(String.valueOf(t.getMessage()));
+  }
+
+  private static long nowMs() {
+    return System.nanoTime() / 1_000_000;
+  }
+
+  private String identity() {
+    return login == null ? id : login.identity();
+  }
+
+  @Override
+  public String toString() {
+    return login == null ? id + " " + remote : id + " " + login.identity() + "@" + remote;
+  }
+}

@@ -1,0 +1,88 @@
+package io.dialback.hub.bridge;
+
+import io.dialback.hub.gate.AddressPolicy;
+import io.dialback.hub.gate.Gate;
+import io.dialback.hub.registry.AgentRegistry;
+import io.vertx.core.Vertx;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What every connection of one hub shares, whichever event loop serves it. */
+public final class BridgeContext {
+  private final Vertx vertx;
+  private final String configuredName;
+  private final String host;
+  private final Gate gate;
+  private final AddressPolicy policy;
+  private final AgentRegistry registry;
+  private final Limits limits;
+  private final AtomicInteger boundPort = new AtomicInteger();
+  private final AtomicInteger liveConnections = new AtomicInteger();
+
+  /**
+   * @param configuredName the hub's name from conf, or {@code null} to use {@code host:port}
+   */
+  public BridgeContext(
+      Vertx vertx,
+      String configuredName,
+      String host,
+      Gate gate,
+      AddressPolicy policy,
+      AgentRegistry registry,
+      Limits limits) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx == null");
+    this.configuredName = configuredName;
+    this.host = Objects.requireNonNull(host, "host == null");
+    this.gate = Objects.requireNonNull(gate, "gate == null");
+    this.policy = Objects.requireNonNull(policy, "policy == null");
+    this.registry = Objects.requireNonNull(registry, "registry == null");
+    this.limits = Objects.requireNonNull(limits, "limits == null");
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Gate gate() {
+    return gate;
+  }
+
+  public AddressPolicy policy() {
+    return policy;
+  }
+
+  public AgentRegistry registry() {
+    return registry;
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  /** The port the bridge listens on, once it does (0 before). */
+  public int boundPort() {
+    return boundPort.get();
+  }
+
+  void boundPort(int port) {
+    boundPort.compareAndSet(0, port);
+  }
+
+  /** How this hub names itself in login replies and the registry. */
+  public String hubName() {
+    return configuredName != null ? configuredName : host + ":" + boundPort.get();
+  }
+
+  /** Connections open right now. */
+  public int liveConnections() {
+    return liveConnections.get();
+  }
+
+  void opened() {
+    liveConnections.incrementAndGet();
+  }
+
+  void closed() {
+    liveConnections.decrementAndGet();
+  }
+}

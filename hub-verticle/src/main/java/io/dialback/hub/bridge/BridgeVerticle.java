@@ -1,0 +1,42 @@
+package io.dialback.hub.bridge;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import java.util.Objects;
+
+/**
+ * One event loop's share of the bridge port. The hub deploys one instance per event loop; Vert.x
+ * spreads accepted connections across them.
+ */
+public final class BridgeVerticle extends VerticleBase {
+  private final BridgeContext hub;
+  private final NetServerOptions options;
+  private NetServer server;
+
+  /**
+   * @param options host, port and TLS of the bridge port; port 0 is turned into a random port that
+   *     all instances share
+   */
+  public BridgeVerticle(BridgeContext hub, NetServerOptions options) {
+    this.hub = Objects.requireNonNull(hub, "hub == null");
+    this.options = new NetServerOptions(Objects.requireNonNull(options, "options == null"));
+    if (this.options.getPort() == 0) {
+      // Vert.x shares a random port among servers that all listen on the same negative port.
+      this.options.setPort(-1);
+    }
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createNetServer(options);
+    server.connectHandler(socket -> new BridgeConnection(hub, socket).start());
+    return server.listen().onSuccess(s -> hub.boundPort(s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

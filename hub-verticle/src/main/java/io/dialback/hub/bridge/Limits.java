@@ -1,0 +1,93 @@
+package io.dialback.hub.bridge;
+
+import io.dialback.conf.Settings;
+import io.dialback.wire.Wire;
+
+/**
+ * Per-connection bounds of the bridge: what one peer may make the hub hold in memory.
+ *
+ * @param maxFrameBytes largest frame accepted after login; a larger declared length closes
+ * @param maxLoginFrameBytes largest frame accepted before login
+ * @param maxPendingRequests requests a connection may have waiting for replies; beyond, {@code
+ *     busy}
+ * @param maxPendingDeliveries messages delivered to a connection and waiting for its reply
+ * @param maxQueuedWriteBytes bytes queued towards a peer before it counts as not reading and is cut
+ *     off; reading from the peer pauses at half of it
+ * @param maxRegistrations addresses one connection may register
+ * @param defaultTimeoutMs request timeout when the caller sets none
+ * @param maxTimeoutMs upper clamp for a caller's {@code timeout} header
+ * @param loginTimeoutMs time a new connection has to log in
+ * @param idleTimeoutMs a connection that sends nothing (not even a ping) this long is closed; 0 off
+ */
+public record Limits(
+    int maxFrameBytes,
+    int maxLoginFrameBytes,
+    int maxPendingRequests,
+    int maxPendingDeliveries,
+    int maxQueuedWriteBytes,
+    int maxRegistrations,
+    long defaultTimeoutMs,
+    long maxTimeoutMs,
+    long loginTimeoutMs,
+    long idleTimeoutMs) {
+
+  public static final Limits DEFAULTS =
+      new Limits(
+          Wire.DEFAULT_MAX_FRAME_BYTES,
+          64 * 1024,
+          1024,
+          4096,
+          32 * 1024 * 1024,
+          1024,
+          30_000,
+          300_000,
+          10_000,
+          60_000);
+
+  /** Reads the {@code limits} section; absent keys keep their defaults. */
+  public static Limits from(Settings s) {
+    s.onlyKeys(
+        "maxFrameBytes",
+        "maxLoginFrameBytes",
+        "maxPendingRequests",
+        "maxPendingDeliveries",
+        "maxQueuedWriteBytes",
+        "maxRegistrations",
+        "defaultTimeoutMs",
+        "maxTimeoutMs",
+        "loginTimeoutMs",
+        "idleTimeoutMs");
+    Limits d = DEFAULTS;
+    int maxFrame = s.integer("maxFrameBytes", d.maxFrameBytes, 1024, Integer.MAX_VALUE);
+    Limits limits =
+        new Limits(
+            maxFrame,
+            s.integer(
+                "maxLoginFrameBytes", Math.min(d.maxLoginFrameBytes, maxFrame), 256, maxFrame),
+            s.integer("maxPendingRequests", d.maxPendingRequests, 1, 1_000_000),
+            s.integer("maxPendingDeliveries", d.maxPendingDeliveries, 1, 1_000_000),
+            s.integer("maxQueuedWriteBytes", d.maxQueuedWriteBytes, 64 * 1024, Integer.MAX_VALUE),
+            s.integer("maxRegistrations", d.maxRegistrations, 1, 1_000_000),
+            s.longValue("defaultTimeoutMs", d.defaultTimeoutMs, 1, 86_400_000),
+            s.longValue("maxTimeoutMs", d.maxTimeoutMs, 1, 86_400_000),
+            s.longValue("loginTimeoutMs", d.loginTimeoutMs, 100, 3_600_000),
+            s.longValue("idleTimeoutMs", d.idleTimeoutMs, 0, 86_400_000));
+    if (limits.defaultTimeoutMs > limits.maxTimeoutMs) {
+      throw s.fail(
+          "defaultTimeoutMs",
+          "must not exceed maxTimeoutMs ("
+              + limits.maxTimeoutMs
+              + "), got "
+              + limits.defaultTimeoutMs);
+    }
+    return limits;
+  }
+
+  /** A caller's requested timeout, clamped into {@code 1..maxTimeoutMs}. */
+  public long clampTimeout(Long requested) {
+    if (requested == null || requested <= 0) {
+      return defaultTimeoutMs;
+    }
+    return Math.min(requested, maxTimeoutMs);
+  }
+}

@@ -1,0 +1,93 @@
+package io.dialback.hub.gate;
+
+import io.dialback.wire.FailureCode;
+import io.dialback.wire.FrameException;
+import io.dialback.wire.Wire;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks {@code hub.login} bodies against the configured tokens and decides which agent name, if
+ * any, the connection binds.
+ *
+ * <p>Tokens are looked up by their SHA-256, so the lookup takes the same path whatever prefix of a
+ * token a guesser has right.
+ */
+public final class Gate {
+  private final Map<String, TokenGrant> byDigest = new HashMap<>();
+
+  public Gate(List<TokenGrant> grants) {
+    for (TokenGrant grant : grants) {
+      if (byDigest.putIfAbsent(digest(grant.token()), grant) != null) {
+        throw new IllegalArgumentException(
+            "auth.tokens: the token of " + grant.id() + " is listed twice");
+      }
+    }
+  }
+
+  /** The login a body asks for, or the refusal to send back before closing. */
+  public Login authenticate(Object body) throws FrameException {
+    if (!(body instanceof JsonObject)) {
+      throw new FrameException(
+          FailureCode.BAD_REQUEST, "hub.login needs a body {token, name?, meta?}");
+    }
+    JsonObject login = (JsonObject) body;
+    Object token = login.getValue(Wire.LOGIN_TOKEN);
+    if (!(token instanceof String) || ((String) token).isEmpty()) {
+      throw new FrameException(FailureCode.BAD_REQUEST, "hub.login needs a string token");
+    }
+    TokenGrant grant = byDigest.get(digest((String) token));
+    if (grant == null) {
+      throw new FrameException(FailureCode.NOT_LOGGED_IN, "unknown token");
+    }
+    Object meta = login.getValue(Wire.LOGIN_META);
+    if (meta != null && !(meta instanceof JsonObject)) {
+      throw new FrameException(FailureCode.BAD_REQUEST, "meta must be an object");
+    }
+    JsonObject safeMeta = meta == null ? new JsonObject() : (JsonObject) meta;
+    Object name = login.getValue(Wire.LOGIN_NAME);
+    if (name != null && !(name instanceof String)) {
+      throw new FrameException(FailureCode.BAD_REQUEST, "name must be a string");
+    }
+    if (grant.role() == Role.CLIENT) {
+      if (name != null) {
+        throw new FrameException(
+            FailureCode.DENIED,
+            "token " + grant.id() + " is a client token and binds no agent name");
+      }
+      return new Login(grant.id(), Role.CLIENT, null, safeMeta);
+    }
+    String chosen = (String) name;
+    if (chosen == null) {
+      if (grant.names().size() != 1) {
+        throw new FrameException(
+            FailureCode.BAD_REQUEST,
+            "token " + grant.id() + " may bind " + grant.names() + ": say which with name");
+      }
+      chosen = grant.names().get(0);
+    }
+    if (!Wire.isValidAgentName(chosen)) {
+      throw new FrameException(FailureCode.BAD_REQUEST, "invalid agent name \"" + chosen + "\"");
+    }
+    if (!grant.names().contains(chosen)) {
+      throw new FrameException(
+          FailureCode.DENIED, "token " + grant.id() + " may not bind the name " + chosen);
+    }
+    return new Login(chosen, Role.AGENT, chosen, safeMeta);
+  }
+
+  private static String digest(String token) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JRE", e);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package io.dialback.hub.registry;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * Which agent names are bound, by which connection on which hub; the source of {@code
+ * hub.agents.list} and of the {@code joined}/{@code left} events.
+ */
+public interface AgentRegistry {
+  /** Binds the record's name; fails with a {@code conflict} when a live connection holds it. */
+  Future<Void> bind(AgentRecord record);
+
+  /** Releases the name if it is still bound by this record's connection, and says {@code left}. */
+  Future<Void> unbind(AgentRecord record);
+
+  /** Every bound agent, ordered by name. */
+  Future<List<AgentRecord>> list();
+}

@@ -1,0 +1,118 @@
+package io.dialback.hub;
+
+import io.dialback.testkit.Ports;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.ext.bridge.BridgeOptions;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A bridge under test on 127.0.0.1 in its own Vert.x: our hub, or the stock {@code
+ * TcpEventBusBridge} with a {@code hub.login} consumer so that the same login works on both.
+ */
+public final class TestHub implements AutoCloseable {
+  public static final String CLIENT_TOKEN = "client-token-0001";
+  public static final String ALPHA_TOKEN = "alpha-token-0001";
+  public static final String BETA_TOKEN = "beta-token-0001";
+
+  /** Which bridge serves the port. */
+  public enum Target {
+    STOCK,
+    DIALBACK
+  }
+
+  public final Vertx vertx;
+  public final int port;
+  public final Target target;
+  private final HubVerticle hub;
+
+  private TestHub(Vertx vertx, int port, Target target, HubVerticle hub) {
+    this.vertx = vertx;
+    this.port = port;
+    this.target = target;
+    this.hub = hub;
+  }
+
+  /** The conf the tests' hubs run with: three tokens, port 0, two event loops. */
+  public static JsonObject conf() {
+    return new JsonObject()
+        .put("host", "127.0.0.1")
+        .put("port", 0)
+        .put("instances", 2)
+        .put(
+            "auth",
+            new JsonObject()
+                .put(
+                    "tokens",
+                    new JsonArray()
+                        .add(
+                            new JsonObject()
+                                .put("token", CLIENT_TOKEN)
+                                .put("role", "client")
+                                .put("id", "tester"))
+                        .add(agent(ALPHA_TOKEN, "alpha"))
+                        .add(agent(BETA_TOKEN, "beta"))));
+  }
+
+  private static JsonObject agent(String token, String name) {
+    return new JsonObject()
+        .put("token", token)
+        .put("role", "agent")
+        .put("names", new JsonArray().add(name));
+  }
+
+  public static TestHub start(Target target) {
+    return start(target, conf());
+  }
+
+  public static TestHub start(Target target, JsonObject hubConf) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      if (target == Target.DIALBACK) {
+        HubVerticle hub = new HubVerticle(Map.of());
+        vertx
+            .deployVerticle(hub, new DeploymentOptions().setConfig(hubConf))
+            .await(30, TimeUnit.SECONDS);
+        return new TestHub(vertx, hub.actualPort(), target, hub);
+      }
+      int port = Ports.free();
+      vertx
+          .eventBus()
+          .consumer(
+              "hub.login",
+              msg ->
+                  msg.reply(
+                      new JsonObject()
+                          .put("identity", "stock")
+                          .put("role", "client")
+                          .put("hub", "stock:" + port)));
+      BridgeOptions everything =
+          new BridgeOptions()
+              .addInboundPermitted(new PermittedOptions().setAddressRegex(".*"))
+              .addOutboundPermitted(new PermittedOptions().setAddressRegex(".*"));
+      TcpEventBusBridge.create(vertx, everything, new NetServerOptions().setHost("127.0.0.1"))
+          .listen(port)
+          .await(30, TimeUnit.SECONDS);
+      return new TestHub(vertx, port, target, null);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException("could not start " + target, e);
+    }
+  }
+
+  /** Our hub's verticle (null for the stock bridge). */
+  public HubVerticle hub() {
+    return hub;
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+}
