@@ -104,8 +104,8 @@ public final class BridgeClient {
     this.context = vertx.getOrCreateContext();
     this.options = options;
     NetClientOptions net = options.net();
-    if (net.isSsl() && net.getHostnameVerificationAlgorithm().isEmpty()) {
-      // Verify the hub's certificate against its host name unless told otherwise.
+    if (net.isSsl() && net.getHostnameVerificationAlgorithm() == null) {
+      // Verify the hub's certificate against its host name unless told otherwise ("" disables).
       net.setHostnameVerificationAlgorithm("HTTPS");
     }
     this.netClient = vertx.createNetClient(net);
@@ -326,6 +326,8 @@ public final class BridgeClient {
     s.handler(parser);
     s.exceptionHandler(e -> log.debug("connection to {}: {}", hub, e.toString()));
     s.closeHandler(v -> lost(id, "connection to " + hub + " closed"));
+    // The watchdog covers the handshake too: a hub that goes quiet mid-login is dropped.
+    startKeepalive(id);
     JsonObject body = new JsonObject().put(Wire.LOGIN_TOKEN, options.token());
     if (options.name() != null) {
       body.put(Wire.LOGIN_NAME, options.name());
@@ -359,11 +361,10 @@ public final class BridgeClient {
     registerOnConnection(all)
         .onComplete(
             ar -> {
-              if (id != connection || state != ClientState.CONNECTING) {
+              if (ar.failed() || id != connection || state != ClientState.CONNECTING) {
                 return;
               }
               log.info("connected to {} as {} ({})", hub, login.identity(), login.role());
-              startKeepalive(id);
               setState(ClientState.CONNECTED);
               firstLogin.tryComplete(login);
             });
@@ -446,30 +447,34 @@ public final class BridgeClient {
 
   private void giveUp(Throwable cause) {
     setState(ClientState.CLOSING);
-    if (socket != null) {
-      socket.close();
-    }
+    NetSocket s = socket;
     socket = null;
-    failPending(
-        cause instanceof ReplyException
-            ? (ReplyException) cause
-            : FailureCode.UNAVAILABLE.exception(cause.getMessage()));
-    firstLogin.tryFail(cause);
-    finishClose();
+    if (s != null) {
+      s.close();
+    }
+    finishClose(cause);
   }
 
   private void finishClose() {
+    finishClose(FailureCode.UNAVAILABLE.exception("client closed"));
+  }
+
+  /** Ends in {@code CLOSED}, then fails everything still waiting with {@code cause}. */
+  private void finishClose(Throwable cause) {
     if (state == ClientState.CLOSED) {
       return;
     }
     vertx.cancelTimer(keepaliveTimer);
     vertx.cancelTimer(reconnectTimer);
-    failPending(FailureCode.UNAVAILABLE.exception("client closed"));
-    firstLogin.tryFail(new IllegalStateException("client closed"));
-    for (Consumer c : consumers.values()) {
-      c.registered.tryFail(new IllegalStateException("client closed"));
-    }
     setState(ClientState.CLOSED);
+    failPending(
+        cause instanceof ReplyException
+            ? (ReplyException) cause
+            : FailureCode.UNAVAILABLE.exception(cause.getMessage()));
+    firstLogin.tryFail(cause);
+    for (Consumer c : consumers.values()) {
+      c.registered.tryFail(cause);
+    }
     netClient.close();
     if (closed != null) {
       closed.tryComplete();

@@ -218,6 +218,11 @@ public final class ClientOptions {
       if (parsed == null || parsed.port() < 1 || parsed.port() > 65535) {
         throw new IllegalArgumentException("not a host:port: \"" + hostPort + "\"");
       }
+      String host = parsed.host();
+      if (host.startsWith("[") && host.endsWith("]")) {
+        // An IPv6 literal: the brackets belong to the notation, not to the address.
+        return HostAndPort.create(host.substring(1, host.length() - 1), parsed.port());
+      }
       return parsed;
     }
 

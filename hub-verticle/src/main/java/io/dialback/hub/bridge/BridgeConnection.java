@@ -647,8 +647,13 @@ final class BridgeConnection implements FrameParser.Listener {
 
   // ---- helpers ----
 
-  private Object body(JsonObject frame) {
-    return frame.getValue(Wire.BODY);
+  private static Object body(JsonObject frame) throws FrameException {
+    Object body = frame.getValue(Wire.BODY);
+    if (body instanceof java.math.BigInteger || body instanceof java.math.BigDecimal) {
+      // No event-bus codec carries these between hubs; refuse them the same way on one hub.
+      throw new FrameException(FailureCode.BAD_REQUEST, "body is a number out of range");
+    }
+    return body;
   }
 
   private DeliveryOptions deliveryOptions(JsonObject frame) throws FrameException {
