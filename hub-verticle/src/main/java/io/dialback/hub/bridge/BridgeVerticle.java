@@ -32,7 +32,20 @@ public final class BridgeVerticle extends VerticleBase {
   public Future<?> start() {
     server = vertx.createNetServer(options);
     server.connectHandler(socket -> new BridgeConnection(hub, socket).start());
-    return server.listen().onSuccess(s -> hub.boundPort(s.actualPort()));
+    return server
+        .listen()
+        .onSuccess(s -> hub.boundPort(s.actualPort()))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new IllegalStateException(
+                        "cannot listen on "
+                            + options.getHost()
+                            + ":"
+                            + Math.max(0, options.getPort())
+                            + ": "
+                            + e.getMessage(),
+                        e)));
   }
 
   @Override
