@@ -43,6 +43,12 @@ public final class Wire {
   public static final String HEADER_LOCAL_ONLY = "localOnly";
   public static final String HEADER_CODEC = "codecName";
 
+  /**
+   * The authenticated identity of the connection a message came from, set by the hub on every
+   * message it forwards (a value the client set itself is replaced).
+   */
+  public static final String HEADER_FROM = "dialback.from";
+
   // Hub addresses.
   public static final String HUB_LOGIN = "hub.login";
   public static final String HUB_AGENTS_LIST = "hub.agents.list";
@@ -56,6 +62,17 @@ public final class Wire {
   public static final String LOGIN_IDENTITY = "identity";
   public static final String LOGIN_ROLE = "role";
   public static final String LOGIN_HUB = "hub";
+
+  // Agent services.
+  public static final String FS = "fs";
+  public static final String FS_LIST = "list";
+  public static final String FS_STAT = "stat";
+  public static final String FS_READ = "read";
+  public static final String FS_WRITE = "write";
+
+  // Presence events on hub.agents.events.
+  public static final String EVENT_JOINED = "joined";
+  public static final String EVENT_LEFT = "left";
 
   /** Prefix of the reply addresses the Vert.x event bus generates. */
   public static final String VERTX_INTERNAL_PREFIX = "__vertx.";
@@ -86,6 +103,11 @@ public final class Wire {
   /** {@code agent.<name>.<service>.<operation>}. */
   public static String agentAddress(String name, String service, String operation) {
     return agentPrefix(name) + service + "." + operation;
+  }
+
+  /** {@code agent.<name>.fs.<operation>}: the file service of agent {@code name}. */
+  public static String fsAddress(String name, String operation) {
+    return agentAddress(name, FS, operation);
   }
 
   /**

@@ -672,6 +672,7 @@ final class BridgeConnection implements FrameParser.Listener {
             break;
           case Wire.HEADER_LOCAL_ONLY:
           case Wire.HEADER_CODEC:
+          case Wire.HEADER_FROM:
             break; // The hub owns these.
           default:
             if (value instanceof JsonObject || value instanceof io.vertx.core.json.JsonArray) {
@@ -684,7 +685,9 @@ final class BridgeConnection implements FrameParser.Listener {
         }
       }
     }
-    return options.setSendTimeout(limits.clampTimeout(timeout));
+    return options
+        .addHeader(Wire.HEADER_FROM, login.identity())
+        .setSendTimeout(limits.clampTimeout(timeout));
   }
 
   private static Long timeoutOf(Object value) throws FrameException {

@@ -28,14 +28,14 @@ public final class LocalAgentRegistry implements AgentRegistry {
           FailureCode.CONFLICT.exception(
               "agent name " + record.name() + " is bound by a live connection on " + holder.hub()));
     }
-    publish("joined", record);
+    publish(Wire.EVENT_JOINED, record);
     return Future.succeededFuture();
   }
 
   @Override
   public Future<Void> unbind(AgentRecord record) {
     if (agents.remove(record.name(), record)) {
-      publish("left", record);
+      publish(Wire.EVENT_LEFT, record);
     }
     return Future.succeededFuture();
   }

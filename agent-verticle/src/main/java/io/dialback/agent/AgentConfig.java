@@ -1,0 +1,153 @@
+package io.dialback.agent;
+
+import io.dialback.agent.fs.FsSettings;
+import io.dialback.client.ClientOptions;
+import io.dialback.conf.ConfigException;
+import io.dialback.conf.Settings;
+import io.dialback.wire.Wire;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything an agent reads from {@code conf/agent.json} and its environment overrides ({@code
+ * DIALBACK_AGENT_*}), parsed and checked once.
+ */
+public record AgentConfig(
+    String name,
+    List<String> hubs,
+    String token,
+    Path root,
+    FsSettings fs,
+    TlsConfig tls,
+    Duration pingInterval,
+    Duration pingTimeout,
+    Duration initialBackoff,
+    Duration maxBackoff,
+    JsonObject meta) {
+
+  public static final String ENV_PREFIX = "DIALBACK_AGENT_";
+
+  /**
+   * TLS towards the hub: trust the JVM's CAs, or the PEM certificate(s) at {@code trustCertPath}.
+   */
+  public record TlsConfig(boolean enabled, String trustCertPath, boolean verifyHost) {
+    static TlsConfig from(Settings s) {
+      s.onlyKeys("enabled", "trustCertPath", "verifyHost");
+      boolean enabled = s.bool("enabled", false);
+      String trust = s.string("trustCertPath", null);
+      if (trust != null && !Files.isReadable(Path.of(trust))) {
+        throw s.fail("trustCertPath", "cannot read " + trust);
+      }
+      return new TlsConfig(enabled, trust, s.bool("verifyHost", true));
+    }
+  }
+
+  /** Parses an agent conf; every mistake is a {@link ConfigException} that names its key. */
+  public static AgentConfig from(JsonObject json, Map<String, String> env) {
+    Settings s = Settings.of(json, env, ENV_PREFIX);
+    s.onlyKeys(
+        "name",
+        "hubs",
+        "token",
+        "root",
+        "writable",
+        "chunkBytes",
+        "tls",
+        "pingIntervalMs",
+        "pingTimeoutMs",
+        "reconnect",
+        "meta",
+        "fs");
+    String name = s.requiredString("name");
+    if (!Wire.isValidAgentName(name)) {
+      throw s.fail(
+          "name",
+          "\""
+              + name
+              + "\" is not a valid agent name (letters, digits, _ and -, at most 64, not starting with - or _)");
+    }
+    List<String> hubs = s.strings("hubs", List.of("127.0.0.1:7000"));
+    if (hubs.isEmpty()) {
+      throw s.fail("hubs", "is empty: list at least one hub as host:port");
+    }
+    for (String hub : hubs) {
+      try {
+        ClientOptions.Builder.parseHostPort(hub);
+      } catch (IllegalArgumentException e) {
+        throw s.fail("hubs", e.getMessage());
+      }
+    }
+    String token = s.requiredString("token");
+    String rootName = s.requiredString("root");
+    Path root = Path.of(rootName);
+    if (!Files.isDirectory(root)) {
+      throw s.fail("root", "is not a directory: " + root.toAbsolutePath());
+    }
+    boolean writable = s.bool("writable", false);
+    Settings fs =
+        s.section("fs").onlyKeys("workers", "maxQueued", "uploadIdleMs", "maxListEntries");
+    FsSettings d = FsSettings.defaults(writable);
+    FsSettings fsSettings =
+        new FsSettings(
+            writable,
+            s.integer("chunkBytes", d.chunkBytes(), 1024, 8 * 1024 * 1024),
+            fs.integer("workers", d.workers(), 1, 64),
+            fs.integer("maxQueued", d.maxQueued(), 0, 100_000),
+            fs.longValue("uploadIdleMs", d.uploadIdleMs(), 100, 86_400_000),
+            fs.integer("maxListEntries", d.maxListEntries(), 1, 100_000));
+    Settings reconnect = s.section("reconnect").onlyKeys("initialDelayMs", "maxDelayMs");
+    long initial = reconnect.longValue("initialDelayMs", 200, 1, 3_600_000);
+    long max = reconnect.longValue("maxDelayMs", 10_000, initial, 3_600_000);
+    long pingInterval = s.longValue("pingIntervalMs", 5_000, 10, 3_600_000);
+    long pingTimeout = s.longValue("pingTimeoutMs", 15_000, pingInterval + 1, 3_600_000);
+    Object meta = json.getValue("meta");
+    if (meta != null && !(meta instanceof JsonObject)) {
+      throw s.fail("meta", "must be an object");
+    }
+    return new AgentConfig(
+        name,
+        hubs,
+        token,
+        root,
+        fsSettings,
+        TlsConfig.from(s.section("tls")),
+        Duration.ofMillis(pingInterval),
+        Duration.ofMillis(pingTimeout),
+        Duration.ofMillis(initial),
+        Duration.ofMillis(max),
+        meta == null ? new JsonObject() : (JsonObject) meta);
+  }
+
+  /** The bridge client options this agent dials with. */
+  public ClientOptions clientOptions(JsonObject loginMeta) {
+    NetClientOptions net = new NetClientOptions().setConnectTimeout(5_000).setTcpNoDelay(true);
+    if (tls.enabled()) {
+      net.setSsl(true).setHostnameVerificationAlgorithm(tls.verifyHost() ? "HTTPS" : "");
+      if (tls.trustCertPath() != null) {
+        net.setTrustOptions(new PemTrustOptions().addCertPath(tls.trustCertPath()));
+      }
+    }
+    return ClientOptions.builder()
+        .hubs(hubs)
+        .token(token)
+        .name(name)
+        .meta(loginMeta)
+        .net(net)
+        .pingInterval(pingInterval)
+        .pingTimeout(pingTimeout)
+        .backoff(initialBackoff, maxBackoff, 0.25)
+        .build();
+  }
+
+  /** Fails with the conf key a refused login points at. */
+  static ConfigException refusal(int failureCode, String message) {
+    String key = failureCode == 403 ? "name" : "token";
+    return new ConfigException(key, "the hub refused the login: " + message);
+  }
+}

@@ -1,0 +1,199 @@
+package io.dialback.agent;
+
+import io.dialback.agent.fs.FileService;
+import io.dialback.agent.fs.Jail;
+import io.dialback.client.BridgeClient;
+import io.dialback.client.BridgeMessage;
+import io.dialback.client.LoginReply;
+import io.dialback.conf.ConfigException;
+import io.dialback.wire.FailureCode;
+import io.dialback.wire.Wire;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent: dials out to its hubs, logs in with its name, and offers its services — the file
+ * service first — on {@code agent.<name>.*}, for as long as it runs: after any drop it reconnects
+ * with backoff, logs in again and registers its addresses again.
+ *
+ * <p>Services are local event-bus consumers in the agent's Vert.x; this verticle bridges each of
+ * their addresses between the hub connection and them. {@link #start()} completes once the services
+ * are in place, without waiting for a hub; {@link #connected()} completes at the first login, or
+ * fails if the hub refuses the agent's credentials.
+ *
+ * <pre>{@code
+ * vertx.deployVerticle(new AgentVerticle(), new DeploymentOptions().setConfig(agentJson));
+ * }</pre>
+ */
+public final class AgentVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(AgentVerticle.class);
+
+  /** How long a local service may take before the caller hears {@code unavailable}. */
+  private static final long LOCAL_TIMEOUT_MS = 300_000;
+
+  private final Map<String, String> env;
+  private final Promise<LoginReply> connected = Promise.promise();
+  private AgentConfig cfg;
+  private FileService files;
+  private BridgeClient client;
+
+  public AgentVerticle() {
+    this(System.getenv());
+  }
+
+  /** An agent that takes overrides from {@code env} instead of the process environment. */
+  public AgentVerticle(Map<String, String> env) {
+    this.env = Map.copyOf(Objects.requireNonNull(env, "env == null"));
+  }
+
+  @Override
+  public Future<?> start() {
+    cfg = AgentConfig.from(config(), env);
+    Jail jail;
+    try {
+      jail = new Jail(cfg.root());
+    } catch (IOException e) {
+      throw new ConfigException("root", "cannot use " + cfg.root() + ": " + e.getMessage());
+    }
+    files = new FileService(vertx, jail, cfg.fs(), cfg.name());
+    client = BridgeClient.create(vertx, cfg.clientOptions(loginMeta(jail.root())));
+    List<String> addresses = new ArrayList<>();
+    for (String operation : files.operations()) {
+      addresses.add(Wire.fsAddress(cfg.name(), operation));
+    }
+    if (!cfg.fs().writable()) {
+      addresses.add(Wire.fsAddress(cfg.name(), Wire.FS_WRITE)); // answered with a refusal
+    }
+    // Registered on the client now and sent to the hub at every login.
+    for (String address : addresses) {
+      client.consumer(address, this::forward);
+    }
+    return files
+        .start()
+        .onSuccess(
+            v -> {
+              log.info(
+                  "agent {} sharing {} ({}) via {}",
+                  cfg.name(),
+                  jail.root(),
+                  cfg.fs().writable() ? "writable" : "read-only",
+                  cfg.hubs());
+              client
+                  .connect()
+                  .onSuccess(connected::tryComplete)
+                  .onFailure(
+                      e -> {
+                        int code =
+                            e instanceof ReplyException ? ((ReplyException) e).failureCode() : 503;
+                        ConfigException refused = AgentConfig.refusal(code, e.getMessage());
+                        log.error("agent {}: {}", cfg.name(), refused.getMessage());
+                        connected.tryFail(refused);
+                      });
+            });
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = client == null ? Future.succeededFuture() : client.close();
+    return closed.compose(v -> files == null ? Future.succeededFuture() : files.stop());
+  }
+
+  /**
+   * Completes at the first successful login; fails with a {@link ConfigException} naming the
+   * setting when the hub refuses the agent ({@code token} or {@code name}).
+   */
+  public Future<LoginReply> connected() {
+    return connected.future();
+  }
+
+  /** The agent's own connection, for calling other agents (as the shell does). */
+  public BridgeClient client() {
+    return client;
+  }
+
+  /** The parsed conf (after {@link #start()}). */
+  public AgentConfig settings() {
+    return cfg;
+  }
+
+  /** A call from the hub goes to the local service; its answer (or failure) goes back. */
+  private void forward(BridgeMessage call) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(LOCAL_TIMEOUT_MS);
+    String from = call.headers().getString(Wire.HEADER_FROM);
+    if (from != null) {
+      options.addHeader(Wire.HEADER_FROM, from);
+    }
+    vertx
+        .eventBus()
+        .request(call.address(), call.body(), options)
+        .onComplete(
+            ar -> {
+              if (call.replyAddress() == null) {
+                return;
+              }
+              if (ar.succeeded()) {
+                call.reply(ar.result().body());
+              } else if (ar.cause() instanceof ReplyException) {
+                ReplyException e = (ReplyException) ar.cause();
+                if (e.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+                  call.fail(e.failureCode(), e.getMessage());
+                } else {
+                  call.fail(
+                      FailureCode.UNAVAILABLE.code(),
+                      FailureCode.UNAVAILABLE.message(call.address() + ": " + e.getMessage()));
+                }
+              } else {
+                call.fail(
+                    FailureCode.INTERNAL.code(),
+                    FailureCode.INTERNAL.message(String.valueOf(ar.cause().getMessage())));
+              }
+            });
+  }
+
+  private JsonObject loginMeta(Path root) {
+    JsonObject meta =
+        new JsonObject()
+            .put("host", hostName())
+            .put("root", root.getFileName() == null ? "/" : root.getFileName().toString())
+            .put("version", version())
+            .put("writable", cfg.fs().writable())
+            .put("services", new io.vertx.core.json.JsonArray().add(Wire.FS));
+    return meta.mergeIn(cfg.meta());
+  }
+
+  /** The machine's name, read locally: asking the resolver could send a query off the machine. */
+  static String hostName() {
+    try {
+      String name = Files.readString(Path.of("/etc/hostname")).trim();
+      if (!name.isEmpty()) {
+        return name;
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or not readable
+    }
+    String env = System.getenv("HOSTNAME");
+    if (env == null) {
+      env = System.getenv("COMPUTERNAME");
+    }
+    return env == null || env.isBlank() ? "unknown" : env;
+  }
+
+  static String version() {
+    String v = AgentVerticle.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}

@@ -1,0 +1,346 @@
+package io.dialback.agent.fs;
+
+import io.dialback.wire.FailureCode;
+import io.dialback.wire.Wire;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The file service of one agent: {@code list}, {@code stat}, {@code read} and (if writable) {@code
+ * write} on {@code agent.<name>.fs.*}, served as local event-bus consumers in the agent's Vert.x
+ * (the agent verticle bridges them to the hub).
+ *
+ * <p>Everything is served only below the root ({@link Jail}). File I/O runs on a small pool of
+ * worker threads, never on an event loop; operations beyond the pool wait in a bounded queue, and
+ * beyond that the caller gets {@code busy}. Memory per operation is one chunk.
+ */
+public final class FileService {
+  private static final Logger log = LoggerFactory.getLogger(FileService.class);
+
+  private final Vertx vertx;
+  private final Jail jail;
+  private final FsSettings settings;
+  private final String agentName;
+  private final WorkerExecutor workers;
+  private final Uploads uploads;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private int inFlight;
+
+  public FileService(Vertx vertx, Jail jail, FsSettings settings, String agentName) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx == null");
+    this.jail = Objects.requireNonNull(jail, "jail == null");
+    this.settings = Objects.requireNonNull(settings, "settings == null");
+    this.agentName = Objects.requireNonNull(agentName, "agentName == null");
+    this.workers = vertx.createSharedWorkerExecutor("dialback-fs-" + agentName, settings.workers());
+    this.uploads = new Uploads(vertx, jail, settings, workers);
+  }
+
+  /** The operations served, e.g. {@code list}; each at {@code agent.<name>.fs.<operation>}. */
+  public List<String> operations() {
+    return settings.writable()
+        ? List.of(Wire.FS_LIST, Wire.FS_STAT, Wire.FS_READ, Wire.FS_WRITE)
+        : List.of(Wire.FS_LIST, Wire.FS_STAT, Wire.FS_READ);
+  }
+
+  /** Registers the local consumers; call on the context that should own the service's state. */
+  public Future<Void> start() {
+    register(Wire.FS_LIST, this::list);
+    register(Wire.FS_STAT, this::stat);
+    register(Wire.FS_READ, this::read);
+    if (settings.writable()) {
+      consumers.add(
+          vertx
+              .eventBus()
+              .<Object>localConsumer(Wire.fsAddress(agentName, Wire.FS_WRITE), uploads::write));
+    } else {
+      // Answer writes with a clear refusal rather than "no handlers".
+      consumers.add(
+          vertx
+              .eventBus()
+              .<Object>localConsumer(
+                  Wire.fsAddress(agentName, Wire.FS_WRITE),
+                  msg ->
+                      msg.fail(
+                          FailureCode.DENIED.code(),
+                          FailureCode.DENIED.message("agent " + agentName + " is read-only"))));
+    }
+    uploads.start();
+    return Future.succeededFuture();
+  }
+
+  public Future<Void> stop() {
+    consumers.forEach(MessageConsumer::unregister);
+    uploads.stop();
+    return workers.close();
+  }
+
+  private void register(String operation, Function<JsonObject, Callable<JsonObject>> op) {
+    String address = Wire.fsAddress(agentName, operation);
+    consumers.add(
+        vertx.eventBus().<Object>localConsumer(address, msg -> serve(operation, msg, op)));
+  }
+
+  private void serve(
+      String operation, Message<Object> msg, Function<JsonObject, Callable<JsonObject>> op) {
+    if (!(msg.body() instanceof JsonObject)) {
+      msg.fail(
+          FailureCode.BAD_REQUEST.code(),
+          FailureCode.BAD_REQUEST.message("body must be an object"));
+      return;
+    }
+    Callable<JsonObject> task;
+    try {
+      task = op.apply((JsonObject) msg.body());
+    } catch (FsException e) {
+      fail(msg, e);
+      return;
+    }
+    if (inFlight >= settings.workers() + settings.maxQueued()) {
+      msg.fail(
+          FailureCode.BUSY.code(),
+          FailureCode.BUSY.message(
+              "agent " + agentName + " has " + inFlight + " file operations queued"));
+      return;
+    }
+    inFlight++;
+    workers
+        .executeBlocking(task, false)
+        .onComplete(
+            ar -> {
+              inFlight--;
+              if (ar.succeeded()) {
+                msg.reply(ar.result());
+              } else {
+                fail(msg, ar.cause(), operation);
+              }
+            });
+  }
+
+  static void fail(Message<?> msg, Throwable cause, String operation) {
+    if (cause instanceof FsException) {
+      fail(msg, (FsException) cause);
+    } else if (cause instanceof NoSuchFileException) {
+      msg.fail(
+          FailureCode.NOT_FOUND.code(),
+          FailureCode.NOT_FOUND.message("no such file: " + cause.getMessage()));
+    } else if (cause instanceof AccessDeniedException) {
+      msg.fail(
+          FailureCode.DENIED.code(),
+          FailureCode.DENIED.message("permission denied: " + cause.getMessage()));
+    } else {
+      log.warn("fs.{} failed", operation, cause);
+      msg.fail(
+          FailureCode.INTERNAL.code(),
+          FailureCode.INTERNAL.message(operation + " failed: " + cause));
+    }
+  }
+
+  static void fail(Message<?> msg, FsException e) {
+    msg.fail(e.code().code(), e.getMessage());
+  }
+
+  // ---- operations: each validates its request on the event loop, then returns the blocking work
+
+  private Callable<JsonObject> list(JsonObject req) {
+    String path = pathOf(req, true);
+    int offset = intOf(req, "offset", 0);
+    return () -> {
+      Path dir = jail.existing(path);
+      if (!Files.isDirectory(dir)) {
+        throw new FsException(FailureCode.BAD_REQUEST, Jail.display(path) + " is not a directory");
+      }
+      List<Path> children = new ArrayList<>();
+      try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+        for (Path child : stream) {
+          if (!Uploads.isTempFile(child.getFileName().toString())) {
+            children.add(child);
+          }
+        }
+      }
+      children.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+      JsonArray entries = new JsonArray();
+      int end = Math.min(children.size(), offset + settings.maxListEntries());
+      for (int i = offset; i < end; i++) {
+        entries.add(describe(children.get(i), false));
+      }
+      return new JsonObject()
+          .put("path", jail.relative(dir))
+          .put("entries", entries)
+          .put("offset", offset)
+          .put("total", children.size())
+          .put("more", end < children.size());
+    };
+  }
+
+  private Callable<JsonObject> stat(JsonObject req) {
+    String path = pathOf(req, true);
+    return () -> describe(jail.existing(path), true).put("path", path);
+  }
+
+  private Callable<JsonObject> read(JsonObject req) {
+    String path = pathOf(req, false);
+    long offset = longOf(req, "offset", 0);
+    long asked = longOf(req, "length", settings.chunkBytes());
+    int length = (int) Math.min(asked, settings.chunkBytes());
+    return () -> {
+      Path file = jail.existing(path);
+      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+      requireRegular(attrs, path);
+      long size = attrs.size();
+      if (offset > size) {
+        throw new FsException(
+            FailureCode.BAD_REQUEST,
+            "offset " + offset + " is beyond the end of " + path + " (" + size + " bytes)");
+      }
+      int n = (int) Math.min(length, size - offset);
+      ByteBuffer buf = ByteBuffer.allocate(n);
+      try (FileChannel channel =
+          FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        while (buf.hasRemaining()) {
+          if (channel.read(buf, offset + buf.position()) < 0) {
+            break; // the file shrank under us; eof says so
+          }
+        }
+      }
+      int got = buf.position();
+      byte[] bytes = got == n ? buf.array() : java.util.Arrays.copyOf(buf.array(), got);
+      return new JsonObject()
+          .put("path", path)
+          .put("offset", offset)
+          .put("size", size)
+          .put("modified", attrs.lastModifiedTime().toMillis())
+          .put("data", Base64.getEncoder().encodeToString(bytes))
+          .put("eof", offset + got >= size);
+    };
+  }
+
+  // ---- helpers ----
+
+  /** A listing entry or a stat reply for a real path. */
+  private JsonObject describe(Path path, boolean full) throws IOException {
+    BasicFileAttributes own =
+        Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    BasicFileAttributes attrs = own;
+    String type;
+    if (own.isSymbolicLink()) {
+      // Follow a link only if it stays below the root; otherwise it is shown, never opened.
+      Path target;
+      try {
+        target = path.toRealPath();
+      } catch (IOException e) {
+        target = null;
+      }
+      if (target != null && jail.contains(target)) {
+        attrs = Files.readAttributes(target, BasicFileAttributes.class);
+        type = typeOf(attrs);
+      } else {
+        type = "link";
+      }
+    } else {
+      type = typeOf(own);
+    }
+    JsonObject entry =
+        new JsonObject()
+            .put("name", path.equals(jail.root()) ? "" : path.getFileName().toString())
+            .put("type", type)
+            .put("size", attrs.isRegularFile() ? attrs.size() : 0L)
+            .put("modified", attrs.lastModifiedTime().toMillis());
+    if (full) {
+      entry.put("created", attrs.creationTime().toMillis());
+      entry.put("writable", settings.writable() && Files.isWritable(path));
+      try {
+        entry.put(
+            "permissions", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system
+      }
+    }
+    return entry;
+  }
+
+  private static String typeOf(BasicFileAttributes attrs) {
+    if (attrs.isRegularFile()) {
+      return "file";
+    }
+    if (attrs.isDirectory()) {
+      return "dir";
+    }
+    return attrs.isSymbolicLink() ? "link" : "other";
+  }
+
+  static void requireRegular(BasicFileAttributes attrs, String path) {
+    if (attrs.isDirectory()) {
+      throw new FsException(FailureCode.BAD_REQUEST, Jail.display(path) + " is a directory");
+    }
+    if (!attrs.isRegularFile()) {
+      // FIFOs and devices would block a worker or never end.
+      throw new FsException(
+          FailureCode.DENIED, path + " is not a regular file (FIFO, device or socket)");
+    }
+  }
+
+  static String pathOf(JsonObject req, boolean rootAllowed) {
+    Object path = req.getValue("path");
+    if (path == null && rootAllowed) {
+      return "";
+    }
+    if (!(path instanceof String)) {
+      throw new FsException(FailureCode.BAD_REQUEST, "path must be a string");
+    }
+    String p = (String) path;
+    while (p.startsWith("./")) {
+      p = p.substring(2);
+    }
+    if (p.equals(".")) {
+      p = "";
+    }
+    if (p.isEmpty() && !rootAllowed) {
+      throw new FsException(FailureCode.BAD_REQUEST, "path is required");
+    }
+    return p;
+  }
+
+  static long longOf(JsonObject req, String key, long fallback) {
+    Object value = req.getValue(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 0) {
+      throw new FsException(FailureCode.BAD_REQUEST, key + " must be a non-negative integer");
+    }
+    return ((Number) value).longValue();
+  }
+
+  static int intOf(JsonObject req, String key, int fallback) {
+    long value = longOf(req, key, fallback);
+    if (value > Integer.MAX_VALUE) {
+      throw new FsException(FailureCode.BAD_REQUEST, key + " is too large");
+    }
+    return (int) value;
+  }
+}

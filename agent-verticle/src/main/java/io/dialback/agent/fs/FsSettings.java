@@ -1,0 +1,36 @@
+package io.dialback.agent.fs;
+
+/**
+ * How the file service behaves.
+ *
+ * @param writable whether {@code fs.write} is served at all
+ * @param chunkBytes the most a single {@code fs.read} returns (and a {@code fs.write} accepts)
+ * @param workers file operations running at once, on worker threads
+ * @param maxQueued operations waiting for a worker; beyond, callers get {@code busy}
+ * @param uploadIdleMs an upload with no chunk for this long is abandoned and its temp file removed
+ * @param maxListEntries the most entries one {@code fs.list} reply carries (page with offset)
+ */
+public record FsSettings(
+    boolean writable,
+    int chunkBytes,
+    int workers,
+    int maxQueued,
+    long uploadIdleMs,
+    int maxListEntries) {
+
+  public static final int DEFAULT_CHUNK_BYTES = 512 * 1024;
+
+  public FsSettings {
+    if (chunkBytes < 1024 || chunkBytes > 8 * 1024 * 1024) {
+      throw new IllegalArgumentException("chunkBytes must be in 1024..8388608: " + chunkBytes);
+    }
+    if (workers < 1 || maxQueued < 0 || uploadIdleMs < 100 || maxListEntries < 1) {
+      throw new IllegalArgumentException(
+          "invalid file service settings: " + workers + "/" + maxQueued);
+    }
+  }
+
+  public static FsSettings defaults(boolean writable) {
+    return new FsSettings(writable, DEFAULT_CHUNK_BYTES, 4, 256, 60_000, 2_000);
+  }
+}
