@@ -1,0 +1,258 @@
+package io.dialback.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dialback.client.BridgeClient;
+import io.dialback.client.BridgeMessage;
+import io.dialback.client.ClientOptions;
+import io.dialback.files.Download;
+import io.dialback.files.TransferOptions;
+import io.dialback.files.TransferResult;
+import io.dialback.hub.TestHub;
+import io.dialback.testkit.JavaProcess;
+import io.dialback.testkit.Ports;
+import io.dialback.testkit.TestFiles;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The hub and the agent as separate JVM processes with small fixed heaps, over loopback: a large
+ * file crosses byte-identical without either heap growing with it; an agent killed with -9 is
+ * announced and its pending calls fail at once; a restarted hub gets its agents back by itself.
+ */
+class ProcessEndToEndTest {
+  private static final long BIG = 200L * 1024 * 1024;
+  private static final List<String> SMALL_HEAP = List.of("-Xmx64m", "-XX:+UseSerialGC", "-Xss512k");
+  private static final Duration START = Duration.ofSeconds(30);
+
+  @TempDir Path tmp;
+  private final List<JavaProcess> processes = new CopyOnWriteArrayList<>();
+  private Vertx vertx;
+  private BridgeClient client;
+  private int port;
+  private Path hubConf;
+  private Path alphaConf;
+  private Path alphaRoot;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    port = Ports.free();
+    hubConf =
+        Files.writeString(
+            tmp.resolve("hub.json"),
+            TestHub.conf().put("port", port).put("instances", 1).encodePrettily());
+    alphaRoot = Files.createDirectories(tmp.resolve("alpha"));
+    alphaConf =
+        Files.writeString(
+            tmp.resolve("alpha.json"),
+            new JsonObject()
+                .put("name", "alpha")
+                .put("hubs", new JsonArray().add("127.0.0.1:" + port))
+                .put("token", TestHub.ALPHA_TOKEN)
+                .put("root", alphaRoot.toString())
+                .put("reconnect", new JsonObject().put("initialDelayMs", 50).put("maxDelayMs", 500))
+                .encodePrettily());
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (client != null) {
+      client.close().await(10, TimeUnit.SECONDS);
+    }
+    vertx.close().await(10, TimeUnit.SECONDS);
+    for (JavaProcess p : processes) {
+      p.close();
+    }
+  }
+
+  private JavaProcess startHub() throws Exception {
+    JavaProcess hub =
+        JavaProcess.start(
+            "hub",
+            "io.dialback.hub.HubMain",
+            SMALL_HEAP,
+            List.of("-conf", hubConf.toString()),
+            Map.of(),
+            tmp.resolve("logs"));
+    processes.add(hub);
+    return hub.awaitLog("listening on", START);
+  }
+
+  private JavaProcess startAlpha() throws Exception {
+    JavaProcess alpha =
+        JavaProcess.start(
+            "alpha",
+            "io.dialback.agent.AgentMain",
+            SMALL_HEAP,
+            List.of("-conf", alphaConf.toString()),
+            Map.of(),
+            tmp.resolve("logs"));
+    processes.add(alpha);
+    return alpha.awaitLog("connected to", START);
+  }
+
+  private BridgeClient connectClient() throws Exception {
+    client =
+        BridgeClient.create(
+            vertx,
+            ClientOptions.builder()
+                .hub("127.0.0.1", port)
+                .token(TestHub.CLIENT_TOKEN)
+                .backoff(Duration.ofMillis(50), Duration.ofMillis(500), 0.2)
+                .build());
+    client.connect().await(10, TimeUnit.SECONDS);
+    return client;
+  }
+
+  @Test
+  void a200MiBFileCrossesByteIdenticalWithinSmallFixedHeaps() throws Exception {
+    Path source = TestFiles.random(alphaRoot.resolve("big.bin"), BIG, 42);
+    JavaProcess hub = startHub();
+    JavaProcess alpha = startAlpha();
+    connectClient();
+
+    Path target = tmp.resolve("big.copy");
+    TransferResult result =
+        Download.toFile(vertx, client, "alpha", "big.bin", target, TransferOptions.defaults())
+            .await(180, TimeUnit.SECONDS);
+
+    assertThat(result.bytes()).isEqualTo(BIG);
+    assertThat(TestFiles.sha256(target)).isEqualTo(TestFiles.sha256(source));
+    System.out.printf(
+        "200 MiB through hub and agent processes (-Xmx64m each): %.1f MiB/s%n",
+        result.mibPerSecond());
+    for (JavaProcess p : List.of(hub, alpha)) {
+      assertThat(p.isAlive()).isTrue();
+      assertThat(p.logText()).doesNotContain("OutOfMemoryError");
+      long used = heapUsedBytes(p);
+      System.out.printf(
+          "%s heap used after the transfer: %d KiB%n", p == hub ? "hub" : "agent", used / 1024);
+      assertThat(used).isLessThan(64L * 1024 * 1024);
+    }
+  }
+
+  @Test
+  void aKilledAgentIsAnnouncedItsCallsFailAtOnceAndAHubRestartBringsItBack() throws Exception {
+    Files.writeString(alphaRoot.resolve("hello.txt"), "hello from a process");
+    JavaProcess hub = startHub();
+    JavaProcess alpha = startAlpha();
+    connectClient();
+    List<JsonObject> events = new CopyOnWriteArrayList<>();
+    client
+        .consumer("hub.agents.events", m -> events.add(m.bodyAsJsonObject()))
+        .await(10, TimeUnit.SECONDS);
+    assertThat(agentNames()).containsExactly("alpha");
+
+    // Frozen, the agent cannot answer: the call waits. Killed, the call fails at once.
+    alpha.signal("STOP");
+    Future<BridgeMessage> pending =
+        client.request(
+            "agent.alpha.fs.read",
+            new JsonObject().put("path", "hello.txt"),
+            Duration.ofSeconds(60),
+            null);
+    Thread.sleep(300);
+    assertThat(pending.isComplete()).isFalse();
+    long killed = System.nanoTime();
+    alpha.kill9();
+    assertThatThrownBy(() -> pending.await(10, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(
+            ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(503));
+    assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(1));
+    awaitTrue(
+        () ->
+            events.stream()
+                .anyMatch(
+                    e ->
+                        "left".equals(e.getString("event"))
+                            && "alpha".equals(e.getString("name"))));
+    assertThat(agentNames()).isEmpty();
+
+    startAlpha();
+    assertThat(agentNames()).containsExactly("alpha");
+
+    // The hub dies and comes back on the same port: the agent (and our client) return by
+    // themselves.
+    hub.kill9();
+    startHub();
+    awaitTrue(() -> agentNames().contains("alpha"));
+    JsonObject read =
+        client
+            .request("agent.alpha.fs.read", new JsonObject().put("path", "hello.txt"))
+            .await(10, TimeUnit.SECONDS)
+            .bodyAsJsonObject();
+    assertThat(new String(java.util.Base64.getDecoder().decode(read.getString("data"))))
+        .isEqualTo("hello from a process");
+  }
+
+  private List<String> agentNames() throws Exception {
+    JsonArray agents =
+        client
+            .request("hub.agents.list", new JsonObject())
+            .await(10, TimeUnit.SECONDS)
+            .bodyAsJsonObject()
+            .getJsonArray("agents");
+    return agents.stream().map(a -> ((JsonObject) a).getString("name")).toList();
+  }
+
+  /** Used heap of a process after a full GC, from {@code jcmd} (part of the JDK). */
+  private static long heapUsedBytes(JavaProcess p) throws Exception {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    Process gc =
+        new ProcessBuilder(jcmd, String.valueOf(p.pid()), "GC.run")
+            .redirectErrorStream(true)
+            .start();
+    gc.getInputStream().readAllBytes();
+    gc.waitFor(30, TimeUnit.SECONDS);
+    Process info =
+        new ProcessBuilder(jcmd, String.valueOf(p.pid()), "GC.heap_info")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(info.getInputStream().readAllBytes());
+    info.waitFor(30, TimeUnit.SECONDS);
+    Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
+    long used = 0;
+    while (m.find()) {
+      used += Long.parseLong(m.group(2)) * 1024;
+    }
+    assertThat(used).as("jcmd GC.heap_info output: " + out).isPositive();
+    return used;
+  }
+
+  private interface Check {
+    boolean ok() throws Exception;
+  }
+
+  private static void awaitTrue(Check check) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline) {
+      try {
+        if (check.ok()) {
+          return;
+        }
+      } catch (Exception e) {
+        // not yet (e.g. the client is still reconnecting)
+      }
+      Thread.sleep(100);
+    }
+    assertThat(check.ok()).as("condition within 15 s").isTrue();
+  }
+}

@@ -1,0 +1,138 @@
+package io.dialback.testkit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * A separate JVM running one of our main classes with the test class path: a real hub or agent
+ * process for end-to-end tests. Its output goes to a log file the test can wait on.
+ */
+public final class JavaProcess implements AutoCloseable {
+  private static final java.util.concurrent.atomic.AtomicInteger STARTS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  private final Process process;
+  private final Path log;
+  private final String name;
+
+  private JavaProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  /**
+   * Starts {@code mainClass} with {@code jvmArgs} (heap size, GC) and {@code args}, logging to
+   * {@code logDir/<name>-<n>.log}.
+   */
+  public static JavaProcess start(
+      String name,
+      String mainClass,
+      List<String> jvmArgs,
+      List<String> args,
+      Map<String, String> env,
+      Path logDir)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    command.add("-Dhazelcast.phone.home.enabled=false");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(args);
+    Files.createDirectories(logDir);
+    // One log per process instance: a restarted process must not find its predecessor's lines.
+    Path log = logDir.resolve(name + "-" + STARTS.incrementAndGet() + ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().keySet().removeIf(k -> k.startsWith("DIALBACK_"));
+    builder.environment().putAll(env);
+    return new JavaProcess(name, builder.start(), log);
+  }
+
+  /** Waits until the log has a line matching {@code regex}; fails with the log if it does not. */
+  public JavaProcess awaitLog(String regex, Duration wait)
+      throws IOException, InterruptedException {
+    Pattern pattern = Pattern.compile(regex);
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (logText().lines().anyMatch(l -> pattern.matcher(l).find())) {
+        return this;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            name + " exited with " + process.exitValue() + ":\n" + logText());
+      }
+      Thread.sleep(25);
+    }
+    throw new IllegalStateException(
+        name + ": no line matching " + regex + " within " + wait + ":\n" + logText());
+  }
+
+  /** Number of log lines matching {@code regex} so far. */
+  public long countLog(String regex) throws IOException {
+    Pattern pattern = Pattern.compile(regex);
+    return logText().lines().filter(l -> pattern.matcher(l).find()).count();
+  }
+
+  public String logText() throws IOException {
+    return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** {@code kill -9}: the process dies without a word to anyone. */
+  public void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** {@code kill -STOP} / {@code kill -CONT}: freezes or thaws the process (a long GC, say). */
+  public void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + signal + " " + process.pid() + " failed");
+    }
+  }
+
+  /** {@code kill} (SIGTERM), then waits for the exit. */
+  public int stop(Duration wait) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+    return process.exitValue();
+  }
+
+  /** Waits for the process to end by itself. */
+  public int waitFor(Duration wait) throws InterruptedException {
+    if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException(name + " still running after " + wait);
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}
