@@ -203,6 +203,28 @@ class ProcessEndToEndTest {
         .isEqualTo("hello from a process");
   }
 
+  @Test
+  void anAgentWhoseTokenIsRefusedStopsAndNamesTheSetting() throws Exception {
+    startHub();
+    Path wrong =
+        Files.writeString(
+            tmp.resolve("wrong.json"),
+            new JsonObject(Files.readString(alphaConf))
+                .put("token", "not-a-token-of-this-hub")
+                .encode());
+    JavaProcess agent =
+        JavaProcess.start(
+            "wrong",
+            "io.dialback.agent.AgentMain",
+            SMALL_HEAP,
+            List.of("-conf", wrong.toString()),
+            Map.of(),
+            tmp.resolve("logs"));
+    processes.add(agent);
+    assertThat(agent.waitFor(START)).isEqualTo(2);
+    assertThat(agent.logText()).contains("dialback-agent: token: the hub refused the login");
+  }
+
   private List<String> agentNames() throws Exception {
     JsonArray agents =
         client
