@@ -29,7 +29,8 @@ public record AgentConfig(
     Duration pingTimeout,
     Duration initialBackoff,
     Duration maxBackoff,
-    JsonObject meta) {
+    JsonObject meta,
+    List<ServiceSpec> services) {
 
   public static final String ENV_PREFIX = "DIALBACK_AGENT_";
 
@@ -63,7 +64,8 @@ public record AgentConfig(
         "pingTimeoutMs",
         "reconnect",
         "meta",
-        "fs");
+        "fs",
+        "services");
     String name = s.requiredString("name");
     if (!Wire.isValidAgentName(name)) {
       throw s.fail(
@@ -110,6 +112,14 @@ public record AgentConfig(
     if (meta != null && !(meta instanceof JsonObject)) {
       throw s.fail("meta", "must be an object");
     }
+    List<ServiceSpec> services = new java.util.ArrayList<>();
+    for (Settings service : s.objects("services")) {
+      ServiceSpec spec = ServiceSpec.from(service);
+      if (services.stream().anyMatch(other -> other.name().equals(spec.name()))) {
+        throw service.fail("name", "service " + spec.name() + " is listed twice");
+      }
+      services.add(spec);
+    }
     return new AgentConfig(
         name,
         hubs,
@@ -121,7 +131,8 @@ public record AgentConfig(
         Duration.ofMillis(pingTimeout),
         Duration.ofMillis(initial),
         Duration.ofMillis(max),
-        meta == null ? new JsonObject() : (JsonObject) meta);
+        meta == null ? new JsonObject() : (JsonObject) meta,
+        List.copyOf(services));
   }
 
   /** The bridge client options this agent dials with. */

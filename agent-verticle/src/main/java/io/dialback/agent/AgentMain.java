@@ -1,14 +1,12 @@
 package io.dialback.agent;
 
-import io.dialback.conf.ConfFiles;
-import io.dialback.conf.ConfigException;
-import io.vertx.core.DeploymentOptions;
+import io.dialback.conf.Launcher;
+import io.dialback.shell.ShellCommand;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +16,11 @@ import picocli.CommandLine.Option;
     name = "dialback-agent",
     mixinStandardHelpOptions = true,
     versionProvider = AgentMain.Version.class,
-    description = "Runs a dialback agent: dials its hub and shares a folder.")
+    subcommands = ShellCommand.class,
+    description = {
+      "Runs a dialback agent: dials its hub and shares a folder.",
+      "The shell: dialback-agent shell --hub HOST:PORT --token T [COMMAND ARGS]"
+    })
 public final class AgentMain implements Callable<Integer> {
 
   @Option(
@@ -35,51 +37,26 @@ public final class AgentMain implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws InterruptedException {
-    JsonObject json;
-    try {
-      json = ConfFiles.load(conf);
-    } catch (ConfigException e) {
-      System.err.println("dialback-agent: " + e.getMessage());
-      return 2;
-    }
-    Vertx vertx = Vertx.vertx();
+  public Integer call() throws Exception {
     AgentVerticle agent = new AgentVerticle();
-    try {
-      vertx
-          .deployVerticle(agent, new DeploymentOptions().setConfig(json))
-          .await(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      boolean confMistake = e instanceof ConfigException;
-      System.err.println(
-          "dialback-agent: " + (confMistake ? "" : "failed to start: ") + e.getMessage());
-      vertx.close();
-      return confMistake ? 2 : 1;
+    Launcher.Started started =
+        new Launcher("dialback-agent", System.err)
+            .deploy(conf, json -> Future.succeededFuture(Vertx.vertx()), agent);
+    if (!started.ok()) {
+      return started.exitCode();
     }
-    // Run until stopped; a refused login ends the process with the setting to fix.
-    CountDownLatch done = new CountDownLatch(1);
-    AtomicInteger exit = new AtomicInteger();
+    // Runs until SIGTERM; a refused login ends the process naming the setting to fix.
+    CountDownLatch refused = new CountDownLatch(1);
     agent
         .connected()
         .onFailure(
             e -> {
               System.err.println("dialback-agent: " + e.getMessage());
-              exit.set(2);
-              done.countDown();
+              refused.countDown();
             });
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    vertx.close().await(10, TimeUnit.SECONDS);
-                  } catch (Exception ignored) {
-                    // Exiting anyway.
-                  }
-                },
-                "dialback-agent-shutdown"));
-    done.await();
-    return exit.get();
+    refused.await();
+    started.vertx().close().await(10, TimeUnit.SECONDS);
+    return Launcher.CONF_ERROR;
   }
 
   /** The version from the jar's manifest. */

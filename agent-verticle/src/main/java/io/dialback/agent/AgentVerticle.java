@@ -5,15 +5,18 @@ import io.dialback.agent.fs.Jail;
 import io.dialback.client.BridgeClient;
 import io.dialback.client.BridgeMessage;
 import io.dialback.client.LoginReply;
+import io.dialback.client.Registration;
 import io.dialback.conf.ConfigException;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.Wire;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent: dials out to its hubs, logs in with its name, and offers its services — the file
- * service first — on {@code agent.<name>.*}, for as long as it runs: after any drop it reconnects
- * with backoff, logs in again and registers its addresses again.
+ * service, and any listed under {@code services} in its conf — on {@code agent.<name>.*}, for as
+ * long as it runs: after any drop it reconnects with backoff, logs in again and registers its
+ * addresses again.
  *
  * <p>Services are local event-bus consumers in the agent's Vert.x; this verticle bridges each of
  * their addresses between the hub connection and them. {@link #start()} completes once the services
@@ -45,11 +49,16 @@ public final class AgentVerticle extends VerticleBase {
   /** How long a local service may take before the caller hears {@code unavailable}. */
   private static final long LOCAL_TIMEOUT_MS = 300_000;
 
+  /** How long a stopping agent waits for the calls it is serving. */
+  private static final long DRAIN_MS = 10_000;
+
   private final Map<String, String> env;
   private final Promise<LoginReply> connected = Promise.promise();
+  private final List<Future<Registration>> registrations = new ArrayList<>();
   private AgentConfig cfg;
   private FileService files;
   private BridgeClient client;
+  private int inFlight;
 
   public AgentVerticle() {
     this(System.getenv());
@@ -78,38 +87,38 @@ public final class AgentVerticle extends VerticleBase {
     if (!cfg.fs().writable()) {
       addresses.add(Wire.fsAddress(cfg.name(), Wire.FS_WRITE)); // answered with a refusal
     }
-    // Registered on the client now and sent to the hub at every login.
-    for (String address : addresses) {
-      client.consumer(address, this::forward);
+    Future<?> ready = files.start();
+    for (ServiceSpec spec : cfg.services()) {
+      String prefix = Wire.agentPrefix(cfg.name()) + spec.name();
+      for (String operation : spec.operations()) {
+        addresses.add(prefix + "." + operation);
+      }
+      ready = ready.compose(v -> deployService(spec, prefix, jail.root()));
     }
-    return files
-        .start()
-        .onSuccess(
-            v -> {
-              log.info(
-                  "agent {} sharing {} ({}) via {}",
-                  cfg.name(),
-                  jail.root(),
-                  cfg.fs().writable() ? "writable" : "read-only",
-                  cfg.hubs());
-              client
-                  .connect()
-                  .onSuccess(connected::tryComplete)
-                  .onFailure(
-                      e -> {
-                        int code =
-                            e instanceof ReplyException ? ((ReplyException) e).failureCode() : 503;
-                        ConfigException refused = AgentConfig.refusal(code, e.getMessage());
-                        log.error("agent {}: {}", cfg.name(), refused.getMessage());
-                        connected.tryFail(refused);
-                      });
-            });
+    return ready.onSuccess(v -> expose(addresses, jail.root()));
   }
 
+  /**
+   * Drains before leaving: the agent's addresses are unregistered first (the hub stops routing
+   * calls here), calls already being served finish (up to {@link #DRAIN_MS}), then it disconnects.
+   */
   @Override
   public Future<?> stop() {
-    Future<Void> closed = client == null ? Future.succeededFuture() : client.close();
-    return closed.compose(v -> files == null ? Future.succeededFuture() : files.stop());
+    if (client == null) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> unregistered = new ArrayList<>();
+    for (Future<Registration> r : registrations) {
+      unregistered.add(r.compose(Registration::unregister).otherwiseEmpty());
+    }
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.nanoTime() + DRAIN_MS * 1_000_000;
+    Future.join(unregistered).onComplete(v -> awaitIdle(drained, deadline));
+    return drained
+        .future()
+        .compose(v -> client.close())
+        .compose(v -> files.stop())
+        .onComplete(v -> log.info("agent {} stopped", cfg.name()));
   }
 
   /**
@@ -130,6 +139,60 @@ public final class AgentVerticle extends VerticleBase {
     return cfg;
   }
 
+  private Future<String> deployService(ServiceSpec spec, String address, Path root) {
+    JsonObject config =
+        spec.config()
+            .copy()
+            .put(AgentService.ADDRESS, address)
+            .put(AgentService.ROOT, root.toString())
+            .put("agent", cfg.name());
+    try {
+      return vertx
+          .deployVerticle(spec.create(), new DeploymentOptions().setConfig(config))
+          .recover(
+              e ->
+                  Future.failedFuture(
+                      new ConfigException(
+                          "services", spec.name() + " failed to start: " + e.getMessage())));
+    } catch (ReflectiveOperationException e) {
+      return Future.failedFuture(new ConfigException("services", spec.name() + ": " + e));
+    }
+  }
+
+  /** Registers every address with the client (sent to the hub at every login) and connects. */
+  private void expose(List<String> addresses, Path root) {
+    for (String address : addresses) {
+      registrations.add(client.consumer(address, this::forward));
+    }
+    log.info(
+        "agent {} sharing {} ({}) via {}",
+        cfg.name(),
+        root,
+        cfg.fs().writable() ? "writable" : "read-only",
+        cfg.hubs());
+    client
+        .connect()
+        .onSuccess(connected::tryComplete)
+        .onFailure(
+            e -> {
+              int code = e instanceof ReplyException ? ((ReplyException) e).failureCode() : 503;
+              ConfigException refused = AgentConfig.refusal(code, e.getMessage());
+              log.error("agent {}: {}", cfg.name(), refused.getMessage());
+              connected.tryFail(refused);
+            });
+  }
+
+  private void awaitIdle(Promise<Void> drained, long deadline) {
+    if (inFlight == 0 || System.nanoTime() > deadline) {
+      if (inFlight > 0) {
+        log.warn("agent {} leaving with {} calls still running", cfg.name(), inFlight);
+      }
+      drained.tryComplete();
+      return;
+    }
+    vertx.setTimer(20, t -> awaitIdle(drained, deadline));
+  }
+
   /** A call from the hub goes to the local service; its answer (or failure) goes back. */
   private void forward(BridgeMessage call) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(LOCAL_TIMEOUT_MS);
@@ -137,11 +200,13 @@ public final class AgentVerticle extends VerticleBase {
     if (from != null) {
       options.addHeader(Wire.HEADER_FROM, from);
     }
+    inFlight++;
     vertx
         .eventBus()
         .request(call.address(), call.body(), options)
         .onComplete(
             ar -> {
+              inFlight--;
               if (call.replyAddress() == null) {
                 return;
               }
@@ -165,18 +230,20 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private JsonObject loginMeta(Path root) {
+    JsonArray services = new JsonArray().add(Wire.FS);
+    cfg.services().forEach(spec -> services.add(spec.name()));
     JsonObject meta =
         new JsonObject()
             .put("host", hostName())
             .put("root", root.getFileName() == null ? "/" : root.getFileName().toString())
             .put("version", version())
             .put("writable", cfg.fs().writable())
-            .put("services", new io.vertx.core.json.JsonArray().add(Wire.FS));
+            .put("services", services);
     return meta.mergeIn(cfg.meta());
   }
 
   /** The machine's name, read locally: asking the resolver could send a query off the machine. */
-  static String hostName() {
+  public static String hostName() {
     try {
       String name = Files.readString(Path.of("/etc/hostname")).trim();
       if (!name.isEmpty()) {

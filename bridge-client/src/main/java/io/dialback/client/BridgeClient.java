@@ -377,7 +377,7 @@ public final class BridgeClient {
           || code == FailureCode.DENIED.code()
           || code == FailureCode.BAD_REQUEST.code()) {
         // Retrying the same credentials cannot help.
-        log.error("hub {} refused the login: {}", hub, cause.getMessage());
+        log.warn("hub {} refused the login: {}", hub, cause.getMessage());
         giveUp(cause);
         return;
       }

@@ -1,12 +1,9 @@
 package io.dialback.hub;
 
-import io.dialback.conf.ConfFiles;
-import io.dialback.conf.ConfigException;
-import io.vertx.core.DeploymentOptions;
+import io.dialback.conf.Launcher;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,38 +31,10 @@ public final class HubMain implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JsonObject json;
-    try {
-      json = ConfFiles.load(conf);
-    } catch (ConfigException e) {
-      System.err.println("dialback-hub: " + e.getMessage());
-      return 2;
-    }
-    Vertx vertx = Vertx.vertx();
-    try {
-      vertx
-          .deployVerticle(new HubVerticle(), new DeploymentOptions().setConfig(json))
-          .await(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // A conf mistake names its key; anything else is a start-up failure (port taken, ...).
-      boolean confMistake = e instanceof ConfigException;
-      System.err.println(
-          "dialback-hub: " + (confMistake ? "" : "failed to start: ") + e.getMessage());
-      vertx.close();
-      return confMistake ? 2 : 1;
-    }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    vertx.close().await(10, TimeUnit.SECONDS);
-                  } catch (Exception ignored) {
-                    // Exiting anyway.
-                  }
-                },
-                "dialback-hub-shutdown"));
-    return 0;
+    Launcher.Started started =
+        new Launcher("dialback-hub", System.err)
+            .deploy(conf, json -> Future.succeededFuture(Vertx.vertx()), new HubVerticle());
+    return started.exitCode(); // Vert.x keeps the process running until SIGTERM
   }
 
   /** The version from the jar's manifest. */

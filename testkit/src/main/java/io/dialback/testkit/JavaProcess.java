@@ -59,6 +59,47 @@ public final class JavaProcess implements AutoCloseable {
     return new JavaProcess(name, builder.start(), log);
   }
 
+  /** What a finished command printed, and its exit code. */
+  public record Result(int exitCode, String out, String err) {}
+
+  /**
+   * Runs {@code mainClass args} to completion in a child JVM, as a script would run it: stdout and
+   * stderr apart, stdin empty (not a terminal).
+   */
+  public static Result exec(
+      String mainClass, List<String> args, Map<String, String> env, Duration wait)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx128m");
+    command.add("-XX:+UseSerialGC");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(args);
+    Path out = Files.createTempFile("dialback-out", ".txt");
+    Path err = Files.createTempFile("dialback-err", ".txt");
+    try {
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile());
+      builder.environment().keySet().removeIf(k -> k.startsWith("DIALBACK_"));
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(mainClass + " " + args + " still running after " + wait);
+      }
+      return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
   /** Waits until the log has a line matching {@code regex}; fails with the log if it does not. */
   public JavaProcess awaitLog(String regex, Duration wait)
       throws IOException, InterruptedException {

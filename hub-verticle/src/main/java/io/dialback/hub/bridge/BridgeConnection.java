@@ -252,6 +252,9 @@ final class BridgeConnection implements FrameParser.Listener {
       eventBus.send(address, body, options);
       return;
     }
+    if (hub.draining()) {
+      throw new FrameException(FailureCode.UNAVAILABLE, "the hub is shutting down");
+    }
     if (pendingRequests >= limits.maxPendingRequests()) {
       throw new FrameException(
           FailureCode.BUSY,
@@ -259,6 +262,7 @@ final class BridgeConnection implements FrameParser.Listener {
     }
     Future<Message<Object>> reply = eventBus.request(address, body, options);
     pendingRequests++;
+    hub.requestStarted();
     reply.onComplete(ar -> onRequestDone(address, replyAddress, ar));
   }
 
@@ -296,6 +300,7 @@ final class BridgeConnection implements FrameParser.Listener {
           "more than " + limits.maxPendingRequests() + " requests of this connection are pending");
     }
     pendingRequests++;
+    hub.requestStarted();
     String source = message.replyAddress();
     message
         .<Object>replyAndRequest(body, options)
@@ -304,6 +309,7 @@ final class BridgeConnection implements FrameParser.Listener {
 
   private void onRequestDone(String address, String replyAddress, AsyncResult<Message<Object>> ar) {
     pendingRequests--;
+    hub.requestDone();
     if (state == State.CLOSED) {
       if (ar.succeeded() && ar.result().replyAddress() != null) {
         ar.result()
@@ -388,6 +394,13 @@ final class BridgeConnection implements FrameParser.Listener {
     String replyAddress = replyAddressOrNull(frame);
     if (replyAddress == null) {
       refuseAndClose(FailureCode.BAD_REQUEST, "hub.login needs a replyAddress", null);
+      return;
+    }
+    if (hub.draining()) {
+      loginRefused(
+          replyAddress,
+          FailureCode.UNAVAILABLE,
+          FailureCode.UNAVAILABLE.message("the hub is shutting down"));
       return;
     }
     Login candidate;

@@ -3,12 +3,17 @@ package io.dialback.hub.bridge;
 import io.dialback.hub.gate.AddressPolicy;
 import io.dialback.hub.gate.Gate;
 import io.dialback.hub.registry.AgentRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What every connection of one hub shares, whichever event loop serves it. */
 public final class BridgeContext {
+  private static final Logger log = LoggerFactory.getLogger(BridgeContext.class);
   private final Vertx vertx;
   private final String configuredName;
   private final String host;
@@ -18,6 +23,9 @@ public final class BridgeContext {
   private final Limits limits;
   private final AtomicInteger boundPort = new AtomicInteger();
   private final AtomicInteger liveConnections = new AtomicInteger();
+  private final AtomicInteger pendingRequests = new AtomicInteger();
+  private volatile boolean draining;
+  private Future<Void> drained;
 
   /**
    * @param configuredName the hub's name from conf, or {@code null} to use {@code host:port}
@@ -76,6 +84,52 @@ public final class BridgeContext {
   /** Connections open right now. */
   public int liveConnections() {
     return liveConnections.get();
+  }
+
+  /** True once the hub is stopping: new requests and logins get {@code unavailable}. */
+  public boolean draining() {
+    return draining;
+  }
+
+  void requestStarted() {
+    pendingRequests.incrementAndGet();
+  }
+
+  void requestDone() {
+    pendingRequests.decrementAndGet();
+  }
+
+  /** Requests of bridge connections waiting for replies, hub-wide. */
+  public int pendingRequests() {
+    return pendingRequests.get();
+  }
+
+  /**
+   * Stops taking new work and completes once the requests in flight are answered, or after {@code
+   * limits.drainTimeoutMs}. Every bridge verticle calls it; they share one drain.
+   */
+  synchronized Future<Void> drain() {
+    if (drained == null) {
+      draining = true;
+      Promise<Void> done = Promise.promise();
+      long deadline = System.nanoTime() + limits.drainTimeoutMs() * 1_000_000;
+      log.info("draining: {} requests in flight", pendingRequests.get());
+      awaitIdle(done, deadline);
+      drained = done.future();
+    }
+    return drained;
+  }
+
+  private void awaitIdle(Promise<Void> done, long deadline) {
+    int pending = pendingRequests.get();
+    if (pending <= 0 || System.nanoTime() > deadline) {
+      if (pending > 0) {
+        log.warn("stopping with {} requests still in flight", pending);
+      }
+      done.complete();
+      return;
+    }
+    vertx.setTimer(20, t -> awaitIdle(done, deadline));
   }
 
   void opened() {

@@ -48,8 +48,12 @@ public final class BridgeVerticle extends VerticleBase {
                         e)));
   }
 
+  /** Lets the requests in flight finish (shared drain), then closes the port's connections. */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    return hub.drain().compose(v -> server.close());
   }
 }

@@ -18,6 +18,7 @@ import io.dialback.wire.Wire;
  * @param maxTimeoutMs upper clamp for a caller's {@code timeout} header
  * @param loginTimeoutMs time a new connection has to log in
  * @param idleTimeoutMs a connection that sends nothing (not even a ping) this long is closed; 0 off
+ * @param drainTimeoutMs on stop, how long requests in flight may take before the port closes
  */
 public record Limits(
     int maxFrameBytes,
@@ -29,7 +30,8 @@ public record Limits(
     long defaultTimeoutMs,
     long maxTimeoutMs,
     long loginTimeoutMs,
-    long idleTimeoutMs) {
+    long idleTimeoutMs,
+    long drainTimeoutMs) {
 
   public static final Limits DEFAULTS =
       new Limits(
@@ -42,7 +44,8 @@ public record Limits(
           30_000,
           300_000,
           10_000,
-          60_000);
+          60_000,
+          10_000);
 
   /** Reads the {@code limits} section; absent keys keep their defaults. */
   public static Limits from(Settings s) {
@@ -56,7 +59,8 @@ public record Limits(
         "defaultTimeoutMs",
         "maxTimeoutMs",
         "loginTimeoutMs",
-        "idleTimeoutMs");
+        "idleTimeoutMs",
+        "drainTimeoutMs");
     Limits d = DEFAULTS;
     int maxFrame = s.integer("maxFrameBytes", d.maxFrameBytes, 1024, Integer.MAX_VALUE);
     Limits limits =
@@ -71,7 +75,8 @@ public record Limits(
             s.longValue("defaultTimeoutMs", d.defaultTimeoutMs, 1, 86_400_000),
             s.longValue("maxTimeoutMs", d.maxTimeoutMs, 1, 86_400_000),
             s.longValue("loginTimeoutMs", d.loginTimeoutMs, 100, 3_600_000),
-            s.longValue("idleTimeoutMs", d.idleTimeoutMs, 0, 86_400_000));
+            s.longValue("idleTimeoutMs", d.idleTimeoutMs, 0, 86_400_000),
+            s.longValue("drainTimeoutMs", d.drainTimeoutMs, 0, 3_600_000));
     if (limits.defaultTimeoutMs > limits.maxTimeoutMs) {
       throw s.fail(
           "defaultTimeoutMs",

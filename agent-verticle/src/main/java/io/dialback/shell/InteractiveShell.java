@@ -1,0 +1,124 @@
+package io.dialback.shell;
+
+import io.dialback.wire.Wire;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import org.jline.reader.Candidate;
+import org.jline.reader.Completer;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.ParsedLine;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.DefaultParser;
+import org.jline.reader.impl.completer.FileNameCompleter;
+import org.jline.terminal.Terminal;
+
+/**
+ * The interactive shell: a line editor with history (kept in {@code ~/.dialback_history}) and tab
+ * completion of commands, agent names and remote paths.
+ */
+final class InteractiveShell {
+  private final Shell shell;
+  private final Terminal terminal;
+
+  InteractiveShell(Shell shell, Terminal terminal) {
+    this.shell = shell;
+    this.terminal = terminal;
+  }
+
+  void run(String banner) {
+    LineReader reader =
+        LineReaderBuilder.builder()
+            .terminal(terminal)
+            .appName("dialback")
+            .parser(new DefaultParser())
+            .completer(new ShellCompleter())
+            .variable(
+                LineReader.HISTORY_FILE,
+                Path.of(System.getProperty("user.home"), ".dialback_history"))
+            .build();
+    terminal.writer().println(banner);
+    terminal
+        .writer()
+        .println("Type help for the commands, Tab to complete, quit (or Ctrl-D) to leave.");
+    while (true) {
+      String line;
+      try {
+        line = reader.readLine("dialback> ");
+      } catch (UserInterruptException e) {
+        continue; // Ctrl-C clears the line
+      } catch (EndOfFileException e) {
+        return;
+      }
+      List<String> words =
+          reader.getParsedLine().words().stream().filter(w -> !w.isEmpty()).toList();
+      if (words.isEmpty()) {
+        continue;
+      }
+      if (words.get(0).equals("quit") || words.get(0).equals("exit")) {
+        return;
+      }
+      shell.run(words);
+      terminal.writer().flush();
+    }
+  }
+
+  /** Completes commands, then agent names and the paths below them. */
+  private final class ShellCompleter implements Completer {
+    private final Completer localFiles = new FileNameCompleter();
+
+    @Override
+    public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
+      if (line.wordIndex() == 0) {
+        for (String command : Shell.COMMANDS) {
+          candidates.add(new Candidate(command));
+        }
+        return;
+      }
+      String command = line.words().get(0);
+      if (command.equals("put") && line.wordIndex() == 1
+          || command.equals("get") && line.wordIndex() == 2) {
+        localFiles.complete(reader, line, candidates);
+        return;
+      }
+      if (List.of("ls", "stat", "cat", "get", "put").contains(command)) {
+        remote(line.word(), candidates);
+      }
+    }
+
+    private void remote(String word, List<Candidate> candidates) {
+      try {
+        int colon = word.indexOf(':');
+        if (colon < 0) {
+          for (Object o :
+              shell.call(Wire.HUB_AGENTS_LIST, new JsonObject()).getJsonArray("agents")) {
+            String name = ((JsonObject) o).getString("name");
+            candidates.add(new Candidate(name + ":", name + ":", null, null, null, null, false));
+          }
+          return;
+        }
+        String agent = word.substring(0, colon);
+        String path = word.substring(colon + 1);
+        int slash = path.lastIndexOf('/');
+        String dir = slash < 0 ? "" : path.substring(0, slash + 1);
+        JsonArray entries =
+            shell
+                .call(Wire.fsAddress(agent, Wire.FS_LIST), new JsonObject().put("path", dir))
+                .getJsonArray("entries");
+        for (Object o : entries) {
+          JsonObject e = (JsonObject) o;
+          boolean isDir = "dir".equals(e.getString("type"));
+          String value = agent + ":" + dir + e.getString("name") + (isDir ? "/" : "");
+          candidates.add(
+              new Candidate(
+                  value, e.getString("name") + (isDir ? "/" : ""), null, null, null, null, !isDir));
+        }
+      } catch (Exception e) {
+        // No completion is better than an error in the middle of typing.
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.dialback.shell;
+
+import io.dialback.wire.Wire;
+
+/** {@code AGENT:PATH} as the shell's commands take it; the path is relative to the agent's root. */
+record RemotePath(String agent, String path) {
+
+  /** Parses {@code AGENT}, {@code AGENT:} or {@code AGENT:PATH}. */
+  static RemotePath parse(String spec) {
+    int colon = spec.indexOf(':');
+    String agent = colon < 0 ? spec : spec.substring(0, colon);
+    String path = colon < 0 ? "" : spec.substring(colon + 1);
+    if (!Wire.isValidAgentName(agent)) {
+      throw new IllegalArgumentException(
+          "\"" + spec + "\" is not AGENT:PATH (agent names are letters, digits, _ and -)");
+    }
+    while (path.startsWith("/")) {
+      path = path.substring(1); // the agent's root is "/" to the user
+    }
+    return new RemotePath(agent, path);
+  }
+
+  RemotePath requireFile() {
+    if (path.isEmpty()) {
+      throw new IllegalArgumentException("give a path: " + agent + ":PATH");
+    }
+    return this;
+  }
+
+  /** The last name of the path (for a download's default name). */
+  String fileName() {
+    String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    int slash = p.lastIndexOf('/');
+    return slash < 0 ? p : p.substring(slash + 1);
+  }
+
+  @Override
+  public String toString() {
+    return agent + ":" + path;
+  }
+}

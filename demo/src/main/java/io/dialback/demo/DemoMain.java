@@ -1,0 +1,141 @@
+package io.dialback.demo;
+
+import io.dialback.agent.AgentVerticle;
+import io.dialback.conf.ConfFiles;
+import io.dialback.conf.ConfigException;
+import io.dialback.hub.HubVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The quick start: one process with a hub ({@code hub.json}) and every agent ({@code agent*.json})
+ * of a conf folder, embedded as verticles in one Vert.x, as any application can embed them. Prints
+ * how to talk to them and runs until Ctrl-C.
+ */
+@Command(
+    name = "dialback-demo",
+    mixinStandardHelpOptions = true,
+    description = "Starts a hub and the demo agents of a conf folder in one process.")
+public final class DemoMain implements Callable<Integer> {
+
+  @Option(
+      names = "--conf-dir",
+      defaultValue = "conf",
+      paramLabel = "DIR",
+      description = "Folder with hub.json and agent*.json (default: ${DEFAULT-VALUE}).")
+  Path confDir;
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new DemoMain()).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx), "dialback-demo-shutdown"));
+    try {
+      JsonObject hubConf = load(vertx, confDir.resolve("hub.json"));
+      HubVerticle hub = new HubVerticle();
+      vertx
+          .deployVerticle(hub, new DeploymentOptions().setConfig(hubConf))
+          .await(60, TimeUnit.SECONDS);
+      List<String> agents = new ArrayList<>();
+      for (Path file : agentConfs()) {
+        AgentVerticle agent = new AgentVerticle();
+        vertx
+            .deployVerticle(agent, new DeploymentOptions().setConfig(load(vertx, file)))
+            .await(60, TimeUnit.SECONDS);
+        agent.connected().await(30, TimeUnit.SECONDS);
+        agents.add(
+            agent.settings().name()
+                + " ("
+                + agent.settings().root()
+                + ", "
+                + (agent.settings().fs().writable() ? "writable" : "read-only")
+                + ")");
+      }
+      agents.sort(null);
+      printHowTo(hub.actualPort(), clientToken(hubConf), agents);
+      return 0;
+    } catch (ConfigException e) {
+      System.err.println("dialback-demo: " + e.getMessage());
+      close(vertx);
+      return 2;
+    }
+  }
+
+  private List<Path> agentConfs() throws IOException {
+    try (Stream<Path> files = Files.list(confDir)) {
+      List<Path> confs =
+          files.filter(p -> p.getFileName().toString().matches("agent.*\\.json")).sorted().toList();
+      if (confs.isEmpty()) {
+        throw new ConfigException("--conf-dir", "no agent*.json in " + confDir);
+      }
+      return confs;
+    }
+  }
+
+  private static JsonObject load(Vertx vertx, Path file) throws Exception {
+    return ConfFiles.load(vertx, file.toString()).await(30, TimeUnit.SECONDS);
+  }
+
+  /** The first client token of the hub's conf, to show in the examples. */
+  private static String clientToken(JsonObject hubConf) {
+    JsonArray tokens =
+        hubConf.getJsonObject("auth", new JsonObject()).getJsonArray("tokens", new JsonArray());
+    for (Object o : tokens) {
+      JsonObject t = (JsonObject) o;
+      if ("client".equals(t.getString("role"))) {
+        return t.getString("token");
+      }
+    }
+    return "<a client token from hub.json>";
+  }
+
+  private static void printHowTo(int port, String token, List<String> agents) {
+    String shell =
+        "java -jar agent-verticle/target/dialback-agent.jar shell --hub 127.0.0.1:"
+            + port
+            + " --token "
+            + token;
+    System.out.println();
+    System.out.println(
+        "dialback demo: hub on 127.0.0.1:" + port + "; agents " + String.join(", ", agents));
+    System.out.println();
+    System.out.println("Talk to them from another terminal:");
+    System.out.println("  " + shell + "          (interactive)");
+    System.out.println("  " + shell + " list");
+    System.out.println("  " + shell + " ls alpha:");
+    System.out.println("  " + shell + " cat alpha:README.txt");
+    System.out.println("  " + shell + " get alpha:README.txt /tmp/");
+    System.out.println("  " + shell + " put /etc/hostname beta:");
+    System.out.println(
+        "From Python or Node.js, see \"Calling agents from other languages\" in README.md.");
+    System.out.println("Ctrl-C stops the demo.");
+    System.out.flush();
+  }
+
+  private static void close(Vertx vertx) {
+    try {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // exiting anyway
+    }
+  }
+}
