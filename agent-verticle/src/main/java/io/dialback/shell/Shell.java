@@ -48,6 +48,7 @@ public final class Shell {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneId.systemDefault());
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+  private static final long BAR_THRESHOLD = 1024 * 1024;
 
   private final Vertx vertx;
   private final BridgeClient client;
@@ -276,7 +277,7 @@ public final class Shell {
       throw new IOException(remote + " is not a file (" + s.getString("type") + ")");
     }
     TransferOptions options =
-        TransferOptions.defaults().withProgress(progress.start("get " + remote, s.getLong("size")));
+        TransferOptions.defaults().withProgress(bar("get " + remote, s.getLong("size")));
     TransferResult result;
     try {
       result =
@@ -299,7 +300,7 @@ public final class Shell {
             ? new RemotePath(remote.agent(), remote.path() + local.getFileName())
             : remote;
     TransferOptions options =
-        TransferOptions.defaults().withProgress(progress.start("put " + target, Files.size(local)));
+        TransferOptions.defaults().withProgress(bar("put " + target, Files.size(local)));
     TransferResult result;
     try {
       result =
@@ -317,15 +318,31 @@ public final class Shell {
 
   private void summary(String verb, String from, String to, TransferResult r) {
     if (progress != Progress.NONE) {
-      err.printf(
-          Locale.ROOT,
-          "%s %s -> %s: %d bytes, %.1f MiB/s%n",
-          verb,
-          from,
-          to,
-          r.bytes(),
-          r.mibPerSecond());
+      String rate =
+          r.bytes() < BAR_THRESHOLD
+              ? ""
+              : String.format(Locale.ROOT, ", %.1f MiB/s", r.mibPerSecond());
+      err.printf(Locale.ROOT, "%s %s -> %s: %s%s%n", verb, from, to, human(r.bytes()), rate);
     }
+  }
+
+  /** A bar for a transfer this small would flash by; say only what happened. */
+  private TransferOptions.Progress bar(String task, long total) {
+    return total < BAR_THRESHOLD ? null : progress.start(task, total);
+  }
+
+  static String human(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
   }
 
   JsonObject call(String address, JsonObject body) throws Exception {

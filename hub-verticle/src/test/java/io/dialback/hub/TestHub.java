@@ -39,12 +39,16 @@ public final class TestHub implements AutoCloseable {
     this.hub = hub;
   }
 
-  /** The conf the tests' hubs run with: three tokens, port 0, two event loops. */
+  /**
+   * The conf the tests' hubs run with: three tokens, port 0, two event loops, and no drain on stop
+   * (a test that closes a hub means "the hub is gone").
+   */
   public static JsonObject conf() {
     return new JsonObject()
         .put("host", "127.0.0.1")
         .put("port", 0)
         .put("instances", 2)
+        .put("limits", new JsonObject().put("drainTimeoutMs", 0))
         .put(
             "auth",
             new JsonObject()

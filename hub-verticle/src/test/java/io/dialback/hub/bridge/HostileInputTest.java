@@ -286,7 +286,7 @@ class HostileInputTest {
   void connectionThatNeverLogsInIsClosed() throws Exception {
     hub.close();
     JsonObject conf = TestHub.conf();
-    conf.put("limits", new JsonObject().put("loginTimeoutMs", 300));
+    conf.getJsonObject("limits").put("loginTimeoutMs", 300);
     hub = TestHub.start(Target.DIALBACK, conf);
     hub.vertx.eventBus().consumer("test.echo", msg -> msg.reply(msg.body()));
     try (RawBridgeSocket s = RawBridgeSocket.connect(hub.port)) {
@@ -402,7 +402,7 @@ class HostileInputTest {
   void hubOwnedDeliveryOptionsAreIgnoredOrClamped() throws Exception {
     hub.close();
     JsonObject conf = TestHub.conf();
-    conf.put("limits", new JsonObject().put("maxTimeoutMs", 400).put("defaultTimeoutMs", 400));
+    conf.getJsonObject("limits").put("maxTimeoutMs", 400).put("defaultTimeoutMs", 400);
     hub = TestHub.start(Target.DIALBACK, conf);
     hub.vertx.eventBus().consumer("test.echo", msg -> msg.reply(msg.body()));
     hub.vertx.eventBus().consumer("test.silent", msg -> {});
@@ -431,7 +431,7 @@ class HostileInputTest {
   void requestsBeyondThePendingBoundGetBusy() throws Exception {
     hub.close();
     JsonObject conf = TestHub.conf();
-    conf.put("limits", new JsonObject().put("maxPendingRequests", 4));
+    conf.getJsonObject("limits").put("maxPendingRequests", 4);
     hub = TestHub.start(Target.DIALBACK, conf);
     hub.vertx.eventBus().consumer("test.echo", msg -> msg.reply(msg.body()));
     hub.vertx.eventBus().consumer("test.silent", msg -> {});
@@ -492,7 +492,7 @@ class HostileInputTest {
   void peerThatNeverReadsIsCutOff() throws Exception {
     hub.close();
     JsonObject conf = TestHub.conf();
-    conf.put("limits", new JsonObject().put("maxQueuedWriteBytes", 1024 * 1024));
+    conf.getJsonObject("limits").put("maxQueuedWriteBytes", 1024 * 1024);
     hub = TestHub.start(Target.DIALBACK, conf);
     hub.vertx.eventBus().consumer("test.echo", msg -> msg.reply(msg.body()));
     try (RawBridgeSocket sleeper = client()) {

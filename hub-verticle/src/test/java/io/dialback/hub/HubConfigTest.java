@@ -1,0 +1,97 @@
+package io.dialback.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dialback.conf.ConfigException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HubConfigTest {
+  private static JsonObject valid() {
+    return new JsonObject()
+        .put(
+            "auth",
+            new JsonObject()
+                .put(
+                    "tokens",
+                    new JsonArray()
+                        .add(
+                            new JsonObject().put("token", "client-secret").put("role", "client"))));
+  }
+
+  private static void assertRefused(
+      JsonObject conf, Map<String, String> env, String key, String text) {
+    assertThatThrownBy(() -> HubConfig.from(conf, env))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.key()).isEqualTo(key);
+              assertThat(e.getMessage()).contains(text);
+            });
+  }
+
+  @Test
+  void defaultsListenOnLoopbackPort7000() {
+    HubConfig cfg = HubConfig.from(valid(), Map.of());
+    assertThat(cfg.host()).isEqualTo("127.0.0.1");
+    assertThat(cfg.port()).isEqualTo(7000);
+    assertThat(cfg.limits().maxFrameBytes()).isEqualTo(16 * 1024 * 1024);
+  }
+
+  @Test
+  void environmentOverridesTheFile() {
+    HubConfig cfg =
+        HubConfig.from(
+            valid(),
+            Map.of("DIALBACK_HUB_PORT", "7100", "DIALBACK_HUB_LIMITS_MAX_PENDING_REQUESTS", "9"));
+    assertThat(cfg.port()).isEqualTo(7100);
+    assertThat(cfg.limits().maxPendingRequests()).isEqualTo(9);
+  }
+
+  @Test
+  void mistakesNameTheirKey() {
+    assertRefused(new JsonObject(), Map.of(), "auth.tokens", "is empty");
+    assertRefused(valid().put("port", "seven"), Map.of(), "port", "must be an integer");
+    assertRefused(
+        valid(), Map.of("DIALBACK_HUB_PORT", "70000"), "port", "(from DIALBACK_HUB_PORT)");
+    JsonObject badRole = valid();
+    badRole.getJsonObject("auth").getJsonArray("tokens").getJsonObject(0).put("role", "admin");
+    assertRefused(badRole, Map.of(), "auth.tokens[0].role", "\"agent\" or \"client\"");
+    JsonObject agentWithoutNames = valid();
+    agentWithoutNames
+        .getJsonObject("auth")
+        .getJsonArray("tokens")
+        .getJsonObject(0)
+        .put("role", "agent");
+    assertRefused(agentWithoutNames, Map.of(), "auth.tokens[0].names", "must list the names");
+    assertRefused(
+        valid().put("limits", new JsonObject().put("maxFrameBytes", 10)),
+        Map.of(),
+        "limits.maxFrameBytes",
+        "must be in");
+    assertRefused(
+        valid().put("limits", new JsonObject().put("maxframebytes", 10)),
+        Map.of(),
+        "limits.maxframebytes",
+        "unknown key");
+    assertRefused(
+        valid().put("tls", new JsonObject().put("enabled", true)),
+        Map.of(),
+        "tls.certPath",
+        "is required");
+    assertRefused(
+        valid()
+            .put(
+                "bridge",
+                new JsonObject()
+                    .put(
+                        "inboundPermitteds",
+                        new JsonArray().add(new JsonObject().put("addressRegex", "[")))),
+        Map.of(),
+        "bridge",
+        "Unclosed character class");
+  }
+}
