@@ -177,7 +177,7 @@ public final class AgentVerticle extends VerticleBase {
             e -> {
               int code = e instanceof ReplyException ? ((ReplyException) e).failureCode() : 503;
               ConfigException refused = AgentConfig.refusal(code, e.getMessage());
-              log.error("agent {}: {}", cfg.name(), refused.getMessage());
+              log.warn("agent {}: {}", cfg.name(), refused.getMessage());
               connected.tryFail(refused);
             });
   }
