@@ -11,6 +11,7 @@ import io.dialback.files.TransferResult;
 import io.dialback.files.Upload;
 import io.dialback.hub.TestHub;
 import io.dialback.hub.TestHub.Target;
+import io.dialback.testkit.Await;
 import io.dialback.testkit.Ports;
 import io.dialback.testkit.RawBridgeSocket;
 import io.dialback.testkit.TestFiles;
@@ -23,6 +24,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -275,7 +277,9 @@ class AgentEndToEndTest {
 
     alphaVertx.close().await(10, TimeUnit.SECONDS);
     alphaVertx = null;
-    awaitTrue(
+    Await.until(
+        "a left event for alpha",
+        Duration.ofSeconds(10),
         () ->
             events.stream()
                 .anyMatch(
@@ -287,7 +291,9 @@ class AgentEndToEndTest {
 
     alphaVertx = Vertx.vertx();
     alpha = deployAgent(alphaVertx, "alpha", TestHub.ALPHA_TOKEN, alphaRoot, false);
-    awaitTrue(
+    Await.until(
+        "a joined event for alpha",
+        Duration.ofSeconds(10),
         () ->
             events.stream()
                 .anyMatch(
@@ -301,7 +307,9 @@ class AgentEndToEndTest {
   void restartingTheHubBringsEveryAgentBack() throws Exception {
     hub.close();
     hub = TestHub.start(Target.DIALBACK, TestHub.conf().put("port", port));
-    awaitTrue(
+    Await.until(
+        "both agents back on the restarted hub",
+        Duration.ofSeconds(10),
         () -> {
           JsonArray agents = hubCall("hub.agents.list", new JsonObject()).getJsonArray("agents");
           return agents.size() == 2;
@@ -309,20 +317,5 @@ class AgentEndToEndTest {
     assertThat(
             text(hubCall("agent.alpha.fs.read", new JsonObject().put("path", "docs/readme.txt"))))
         .isEqualTo("alpha's readme");
-  }
-
-  private interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void awaitTrue(Check check) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if (check.ok()) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    assertThat(check.ok()).as("condition within 10 s").isTrue();
   }
 }

@@ -10,6 +10,7 @@ import io.dialback.files.Download;
 import io.dialback.files.TransferOptions;
 import io.dialback.files.TransferResult;
 import io.dialback.hub.TestHub;
+import io.dialback.testkit.Await;
 import io.dialback.testkit.JavaProcess;
 import io.dialback.testkit.Ports;
 import io.dialback.testkit.TestFiles;
@@ -177,7 +178,9 @@ class ProcessEndToEndTest {
         .isInstanceOfSatisfying(
             ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(503));
     assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(1));
-    awaitTrue(
+    Await.until(
+        "a left event for alpha",
+        Duration.ofSeconds(15),
         () ->
             events.stream()
                 .anyMatch(
@@ -193,7 +196,10 @@ class ProcessEndToEndTest {
     // themselves.
     hub.kill9();
     startHub();
-    awaitTrue(() -> agentNames().contains("alpha"));
+    Await.until(
+        "alpha back on the restarted hub",
+        Duration.ofSeconds(15),
+        () -> agentNames().contains("alpha"));
     JsonObject read =
         client
             .request("agent.alpha.fs.read", new JsonObject().put("path", "hello.txt"))
@@ -257,24 +263,5 @@ class ProcessEndToEndTest {
     }
     assertThat(used).as("jcmd GC.heap_info output: " + out).isPositive();
     return used;
-  }
-
-  private interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void awaitTrue(Check check) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (System.nanoTime() < deadline) {
-      try {
-        if (check.ok()) {
-          return;
-        }
-      } catch (Exception e) {
-        // not yet (e.g. the client is still reconnecting)
-      }
-      Thread.sleep(100);
-    }
-    assertThat(check.ok()).as("condition within 15 s").isTrue();
   }
 }
