@@ -3,6 +3,7 @@ package io.dialback.hub;
 import io.dialback.conf.ConfigException;
 import io.dialback.conf.Settings;
 import io.dialback.hub.bridge.Limits;
+import io.dialback.hub.cluster.ClusterConfig;
 import io.dialback.hub.gate.AddressPolicy;
 import io.dialback.hub.gate.TokenGrant;
 import io.vertx.core.json.JsonObject;
@@ -29,7 +30,8 @@ public record HubConfig(
     List<TokenGrant> tokens,
     Limits limits,
     AddressPolicy policy,
-    TlsConfig tls) {
+    TlsConfig tls,
+    ClusterConfig cluster) {
 
   public static final String ENV_PREFIX = "DIALBACK_HUB_";
   public static final int DEFAULT_PORT = 7000;
@@ -74,10 +76,6 @@ public record HubConfig(
     } catch (IllegalArgumentException | ClassCastException e) {
       throw new ConfigException("bridge", e.getMessage());
     }
-    Settings cluster = s.section("cluster");
-    if (cluster.bool("enabled", false)) {
-      throw cluster.fail("enabled", "clustering is not available in this build yet");
-    }
     return new HubConfig(
         host,
         port,
@@ -86,7 +84,8 @@ public record HubConfig(
         tokens,
         Limits.from(s.section("limits")),
         policy,
-        TlsConfig.from(s.section("tls")));
+        TlsConfig.from(s.section("tls")),
+        ClusterConfig.from(s.section("cluster"), false));
   }
 
   /** Host, port, TLS and idle timeout of the bridge port as Vert.x options. */

@@ -1,9 +1,15 @@
 package io.dialback.hub;
 
 import io.dialback.conf.Launcher;
+import io.dialback.hub.cluster.ClusterConfig;
+import io.dialback.hub.cluster.HubCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,17 +29,40 @@ public final class HubMain implements Callable<Integer> {
   String conf;
 
   public static void main(String[] args) {
+    // Before Hazelcast's first log line, which would otherwise go through java.util.logging.
+    System.setProperty("hazelcast.logging.type", "slf4j");
     int code = new CommandLine(new HubMain()).execute(args);
     if (code != 0) {
       System.exit(code);
     }
   }
 
+  @Option(
+      names = {"-cluster", "--cluster"},
+      description = "Join the hub cluster described by the conf's cluster section.")
+  boolean cluster;
+
   @Override
   public Integer call() {
+    AtomicReference<ClusterManager> manager = new AtomicReference<>();
     Launcher.Started started =
         new Launcher("dialback-hub", System.err)
-            .deploy(conf, json -> Future.succeededFuture(Vertx.vertx()), new HubVerticle());
+            .deploy(
+                conf,
+                json -> {
+                  if (cluster) {
+                    JsonObject section = json.getJsonObject("cluster", new JsonObject());
+                    json.put("cluster", section.put("enabled", true));
+                  }
+                  ClusterConfig cfg = HubConfig.from(json, System.getenv()).cluster();
+                  if (!cfg.enabled()) {
+                    return Future.succeededFuture(Vertx.vertx());
+                  }
+                  HazelcastClusterManager hz = HubCluster.clusterManager(cfg);
+                  manager.set(hz);
+                  return HubCluster.vertx(cfg, hz);
+                },
+                new HubVerticle(System.getenv(), manager::get));
     return started.exitCode(); // Vert.x keeps the process running until SIGTERM
   }
 

@@ -1,19 +1,26 @@
 package io.dialback.hub;
 
+import com.hazelcast.core.HazelcastInstance;
+import io.dialback.conf.ConfigException;
 import io.dialback.hub.bridge.BridgeContext;
 import io.dialback.hub.bridge.BridgeVerticle;
 import io.dialback.hub.gate.Gate;
 import io.dialback.hub.registry.AgentRecord;
 import io.dialback.hub.registry.AgentRegistry;
+import io.dialback.hub.registry.ClusteredAgentRegistry;
 import io.dialback.hub.registry.LocalAgentRegistry;
 import io.dialback.wire.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +33,17 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * vertx.deployVerticle(new HubVerticle(), new DeploymentOptions().setConfig(hubJson));
  * }</pre>
+ *
+ * <p>On a clustered Vert.x (see {@code HubCluster}), give it the {@code HazelcastClusterManager} so
+ * that its registry is cluster-wide: {@code new HubVerticle(System.getenv(), () -> manager)}.
  */
 public final class HubVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(HubVerticle.class);
 
   private final Map<String, String> env;
+  private final Supplier<ClusterManager> clusterManager;
   private BridgeContext bridge;
+  private AgentRegistry registry;
 
   /** A hub whose conf may be overridden by {@code DIALBACK_HUB_*} environment variables. */
   public HubVerticle() {
@@ -40,36 +52,44 @@ public final class HubVerticle extends VerticleBase {
 
   /** A hub that takes overrides from {@code env} instead of the process environment. */
   public HubVerticle(Map<String, String> env) {
+    this(env, () -> null);
+  }
+
+  /** A hub on a clustered Vert.x whose cluster manager {@code clusterManager} supplies. */
+  public HubVerticle(Map<String, String> env, Supplier<ClusterManager> clusterManager) {
     this.env = Map.copyOf(Objects.requireNonNull(env, "env == null"));
+    this.clusterManager = Objects.requireNonNull(clusterManager, "clusterManager == null");
   }
 
   @Override
   public Future<?> start() {
     HubConfig cfg = HubConfig.from(config(), env);
-    AgentRegistry registry = new LocalAgentRegistry(vertx.eventBus());
-    bridge =
-        new BridgeContext(
-            vertx,
-            cfg.name(),
-            cfg.host(),
-            new Gate(cfg.tokens()),
-            cfg.policy(),
-            registry,
-            cfg.limits());
-    vertx.eventBus().consumer(Wire.HUB_AGENTS_LIST, msg -> listAgents(registry, msg));
-    return vertx
-        .deployVerticle(
-            () -> new BridgeVerticle(bridge, cfg.serverOptions()),
-            new DeploymentOptions().setInstances(cfg.instances()))
-        .onSuccess(
-            id ->
-                log.info(
-                    "hub {} listening on {}:{}{} ({} event loops)",
-                    bridge.hubName(),
-                    cfg.host(),
-                    bridge.boundPort(),
-                    cfg.tls().enabled() ? " with TLS" : "",
-                    cfg.instances()));
+    return startRegistry(cfg)
+        .compose(
+            r -> {
+              registry = r;
+              bridge =
+                  new BridgeContext(
+                      vertx,
+                      cfg.name(),
+                      cfg.host(),
+                      new Gate(cfg.tokens()),
+                      cfg.policy(),
+                      registry,
+                      cfg.limits());
+              vertx.eventBus().consumer(Wire.HUB_AGENTS_LIST, this::listAgents);
+              // Calls waiting on an agent fail as soon as any hub announces it left.
+              vertx.eventBus().<JsonObject>consumer(Wire.HUB_AGENTS_EVENTS, this::onAgentEvent);
+              return vertx.deployVerticle(
+                  () -> new BridgeVerticle(bridge, cfg.serverOptions()),
+                  new DeploymentOptions().setInstances(cfg.instances()));
+            })
+        .onSuccess(id -> logReady(cfg));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return registry == null ? Future.succeededFuture() : registry.close();
   }
 
   /** The port the bridge listens on (useful when the conf said 0). */
@@ -82,8 +102,58 @@ public final class HubVerticle extends VerticleBase {
     return bridge == null ? 0 : bridge.liveConnections();
   }
 
-  private static void listAgents(
-      AgentRegistry registry, io.vertx.core.eventbus.Message<Object> msg) {
+  private Future<AgentRegistry> startRegistry(HubConfig cfg) {
+    if (!vertx.isClustered()) {
+      if (cfg.cluster().enabled()) {
+        throw new ConfigException("cluster.enabled", "is true but this Vert.x is not clustered");
+      }
+      return Future.succeededFuture(new LocalAgentRegistry(vertx.eventBus()));
+    }
+    ClusterManager manager = clusterManager.get();
+    if (!(manager instanceof HazelcastClusterManager)) {
+      throw new IllegalStateException(
+          "a clustered hub needs its HazelcastClusterManager: new HubVerticle(env, () -> manager)");
+    }
+    HazelcastInstance hazelcast = ((HazelcastClusterManager) manager).getHazelcastInstance();
+    ClusteredAgentRegistry clustered =
+        new ClusteredAgentRegistry(vertx, hazelcast, cfg.cluster().leaseSeconds() * 1000L);
+    return clustered.start().map(v -> clustered);
+  }
+
+  private void logReady(HubConfig cfg) {
+    String tls = cfg.tls().enabled() ? " with TLS" : "";
+    if (vertx.isClustered()) {
+      HazelcastInstance hz =
+          ((HazelcastClusterManager) clusterManager.get()).getHazelcastInstance();
+      log.info(
+          "hub {} ready: listening on {}:{}{}, in cluster '{}' of {} hubs (cluster address {}:{})",
+          bridge.hubName(),
+          cfg.host(),
+          bridge.boundPort(),
+          tls,
+          cfg.cluster().name(),
+          hz.getCluster().getMembers().size(),
+          cfg.cluster().host(),
+          cfg.cluster().port());
+    } else {
+      log.info(
+          "hub {} ready: listening on {}:{}{} ({} event loops)",
+          bridge.hubName(),
+          cfg.host(),
+          bridge.boundPort(),
+          tls,
+          cfg.instances());
+    }
+  }
+
+  private void onAgentEvent(Message<JsonObject> event) {
+    JsonObject body = event.body();
+    if (Wire.EVENT_LEFT.equals(body.getString("event"))) {
+      bridge.agentLeft(body.getString("name"), body.getString("hub"));
+    }
+  }
+
+  private void listAgents(Message<Object> msg) {
     registry
         .list()
         .onSuccess(
@@ -94,6 +164,8 @@ public final class HubVerticle extends VerticleBase {
               }
               msg.reply(new JsonObject().put("agents", list));
             })
-        .onFailure(e -> msg.fail(500, "internal: " + e.getMessage()));
+        .onFailure(
+            e ->
+                msg.fail(503, "unavailable: the agent registry did not answer: " + e.getMessage()));
   }
 }

@@ -8,6 +8,7 @@ import io.dialback.wire.FrameParser;
 import io.dialback.wire.Frames;
 import io.dialback.wire.Wire;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -50,6 +51,9 @@ final class BridgeConnection implements FrameParser.Listener {
   /** A message delivered to this peer that waits for its reply. */
   private record Delivery(Message<Object> message, long expiresAtMs) {}
 
+  /** A request of this peer to an agent, waiting for its reply. */
+  private record AgentCall(String agent, String address) {}
+
   private final BridgeContext hub;
   private final EventBus eventBus;
   private final Limits limits;
@@ -63,6 +67,9 @@ final class BridgeConnection implements FrameParser.Listener {
   private AgentRecord binding;
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
   private final LinkedHashMap<String, Delivery> awaitingReply = new LinkedHashMap<>();
+  private final Map<String, AgentCall> agentCalls = new HashMap<>();
+  private final Map<String, Integer> callsPerAgent = new HashMap<>();
+  private Context context;
   private int pendingRequests;
   private int registrationsInFlight;
   private int pongsOwed;
@@ -82,6 +89,7 @@ final class BridgeConnection implements FrameParser.Listener {
   }
 
   void start() {
+    context = hub.vertx().getOrCreateContext();
     hub.opened();
     socket.handler(parser);
     socket.closeHandler(v -> onClosed());
@@ -263,7 +271,65 @@ final class BridgeConnection implements FrameParser.Listener {
     Future<Message<Object>> reply = eventBus.request(address, body, options);
     pendingRequests++;
     hub.requestStarted();
+    String agent = Wire.agentNameOf(address);
+    if (agent != null) {
+      watchCall(replyAddress, agent, address);
+    }
     reply.onComplete(ar -> onRequestDone(address, replyAddress, ar));
+  }
+
+  /**
+   * Remembers a call to an agent, so that it can be failed at once if the agent is announced {@code
+   * left}: when the agent's hub dies, the clustered event bus would leave it waiting out its
+   * timeout.
+   */
+  private void watchCall(String replyAddress, String agent, String address) {
+    agentCalls.put(replyAddress, new AgentCall(agent, address));
+    if (callsPerAgent.merge(agent, 1, Integer::sum) == 1) {
+      hub.watch(agent, this);
+    }
+  }
+
+  /** False when the call was already answered (failed because its agent left). */
+  private boolean unwatchCall(String replyAddress) {
+    AgentCall call = agentCalls.remove(replyAddress);
+    if (call == null) {
+      return false;
+    }
+    if (callsPerAgent.merge(call.agent(), -1, Integer::sum) == 0) {
+      callsPerAgent.remove(call.agent());
+      hub.unwatch(call.agent(), this);
+    }
+    return true;
+  }
+
+  /** Agent {@code agent} left (announced by whichever hub saw it go); may run on any thread. */
+  void agentLeft(String agent, String agentHub) {
+    context.runOnContext(
+        v -> {
+          if (state == State.CLOSED || !callsPerAgent.containsKey(agent)) {
+            return;
+          }
+          String reason =
+              FailureCode.UNAVAILABLE.message(
+                  "agent " + agent + " left (it was on " + agentHub + ")");
+          Iterator<Map.Entry<String, AgentCall>> it = agentCalls.entrySet().iterator();
+          while (it.hasNext()) {
+            Map.Entry<String, AgentCall> e = it.next();
+            if (e.getValue().agent().equals(agent)) {
+              it.remove();
+              writeFrame(
+                  Frames.replyError(
+                      e.getKey(),
+                      e.getValue().address(),
+                      ReplyFailure.RECIPIENT_FAILURE,
+                      FailureCode.UNAVAILABLE.code(),
+                      reason));
+            }
+          }
+          callsPerAgent.remove(agent);
+          hub.unwatch(agent, this);
+        });
   }
 
   /** The peer answers a message that was delivered to it. */
@@ -310,7 +376,8 @@ final class BridgeConnection implements FrameParser.Listener {
   private void onRequestDone(String address, String replyAddress, AsyncResult<Message<Object>> ar) {
     pendingRequests--;
     hub.requestDone();
-    if (state == State.CLOSED) {
+    boolean answered = Wire.agentNameOf(address) != null && !unwatchCall(replyAddress);
+    if (state == State.CLOSED || answered) {
       if (ar.succeeded() && ar.result().replyAddress() != null) {
         ar.result()
             .fail(
@@ -419,7 +486,7 @@ final class BridgeConnection implements FrameParser.Listener {
       record =
           new AgentRecord(
               candidate.name(), hub.hubName(), id, System.currentTimeMillis(), candidate.meta());
-      bound = hub.registry().bind(record);
+      bound = hub.registry().bind(record, this::bindingLost);
     } else {
       bound = Future.succeededFuture();
     }
@@ -438,6 +505,16 @@ final class BridgeConnection implements FrameParser.Listener {
             return;
           }
           loggedIn(candidate, tried, replyAddress);
+        });
+  }
+
+  /** Another hub's connection holds this connection's name now (a healed cluster split). */
+  private void bindingLost() {
+    context.runOnContext(
+        v -> {
+          binding = null; // not ours to release any more
+          refuseAndClose(
+              FailureCode.CONFLICT, "agent name taken over by a connection on another hub", null);
         });
   }
 
@@ -652,6 +729,11 @@ final class BridgeConnection implements FrameParser.Listener {
       delivery.message().fail(FailureCode.UNAVAILABLE.code(), gone);
     }
     awaitingReply.clear();
+    for (String agent : callsPerAgent.keySet()) {
+      hub.unwatch(agent, this);
+    }
+    callsPerAgent.clear();
+    agentCalls.clear();
     if (binding != null) {
       hub.registry().unbind(binding);
     }

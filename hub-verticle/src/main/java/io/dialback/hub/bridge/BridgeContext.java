@@ -6,7 +6,10 @@ import io.dialback.hub.registry.AgentRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +27,7 @@ public final class BridgeContext {
   private final AtomicInteger boundPort = new AtomicInteger();
   private final AtomicInteger liveConnections = new AtomicInteger();
   private final AtomicInteger pendingRequests = new AtomicInteger();
+  private final Map<String, Set<BridgeConnection>> waitingOn = new ConcurrentHashMap<>();
   private volatile boolean draining;
   private Future<Void> drained;
 
@@ -130,6 +134,33 @@ public final class BridgeContext {
       return;
     }
     vertx.setTimer(20, t -> awaitIdle(done, deadline));
+  }
+
+  /** {@code connection} has calls waiting on agent {@code agent}. */
+  void watch(String agent, BridgeConnection connection) {
+    waitingOn.computeIfAbsent(agent, k -> ConcurrentHashMap.newKeySet()).add(connection);
+  }
+
+  void unwatch(String agent, BridgeConnection connection) {
+    waitingOn.computeIfPresent(
+        agent,
+        (k, connections) -> {
+          connections.remove(connection);
+          return connections.isEmpty() ? null : connections;
+        });
+  }
+
+  /**
+   * Agent {@code agent} left (its connection closed, or its hub died): every call waiting on it
+   * from this hub fails now with {@code unavailable} instead of at its timeout.
+   */
+  public void agentLeft(String agent, String agentHub) {
+    Set<BridgeConnection> connections = waitingOn.get(agent);
+    if (connections != null) {
+      for (BridgeConnection c : connections) {
+        c.agentLeft(agent, agentHub);
+      }
+    }
   }
 
   void opened() {

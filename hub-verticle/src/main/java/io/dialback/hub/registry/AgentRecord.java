@@ -20,6 +20,30 @@ public record AgentRecord(
     meta = meta == null ? new JsonObject() : meta.copy();
   }
 
+  /** A {@code hub.agents.events} body about this agent: {@code {event, name, hub, at}}. */
+  public JsonObject event(String event) {
+    return new JsonObject()
+        .put("event", event)
+        .put("name", name)
+        .put("hub", hub)
+        .put("at", System.currentTimeMillis());
+  }
+
+  /** Everything, for storing in a cluster-wide map (with the owning member's id). */
+  public JsonObject toStored(String member) {
+    return toJson().put("connectionId", connectionId).put("member", member);
+  }
+
+  /** A record read back from {@link #toStored}. */
+  public static AgentRecord fromStored(JsonObject json) {
+    return new AgentRecord(
+        json.getString("name"),
+        json.getString("hub"),
+        json.getString("connectionId"),
+        json.getLong("connectedAt", 0L),
+        json.getJsonObject("meta"));
+  }
+
   /** The entry of {@code hub.agents.list}. */
   public JsonObject toJson() {
     return new JsonObject()

@@ -8,12 +8,21 @@ import java.util.List;
  * hub.agents.list} and of the {@code joined}/{@code left} events.
  */
 public interface AgentRegistry {
-  /** Binds the record's name; fails with a {@code conflict} when a live connection holds it. */
-  Future<Void> bind(AgentRecord record);
+  /**
+   * Binds the record's name; fails with a {@code conflict} when a live connection holds it. {@code
+   * lost} runs if the binding is later taken away (after a cluster split heals and another hub's
+   * connection holds the name), so that the connection can be closed.
+   */
+  Future<Void> bind(AgentRecord record, Runnable lost);
 
   /** Releases the name if it is still bound by this record's connection, and says {@code left}. */
   Future<Void> unbind(AgentRecord record);
 
   /** Every bound agent, ordered by name. */
   Future<List<AgentRecord>> list();
+
+  /** Stops background work (lease renewal, listeners). */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 }

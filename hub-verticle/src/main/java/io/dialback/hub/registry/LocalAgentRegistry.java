@@ -4,7 +4,6 @@ import io.dialback.wire.FailureCode;
 import io.dialback.wire.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,7 +20,7 @@ public final class LocalAgentRegistry implements AgentRegistry {
   }
 
   @Override
-  public Future<Void> bind(AgentRecord record) {
+  public Future<Void> bind(AgentRecord record, Runnable lost) {
     AgentRecord holder = agents.putIfAbsent(record.name(), record);
     if (holder != null) {
       return Future.failedFuture(
@@ -48,12 +47,6 @@ public final class LocalAgentRegistry implements AgentRegistry {
   }
 
   private void publish(String event, AgentRecord record) {
-    eventBus.publish(
-        Wire.HUB_AGENTS_EVENTS,
-        new JsonObject()
-            .put("event", event)
-            .put("name", record.name())
-            .put("hub", record.hub())
-            .put("at", System.currentTimeMillis()));
+    eventBus.publish(Wire.HUB_AGENTS_EVENTS, record.event(event));
   }
 }

@@ -1,0 +1,86 @@
+package io.dialback.hub.cluster;
+
+import io.dialback.client.ClientOptions;
+import io.dialback.conf.Settings;
+import java.util.List;
+
+/**
+ * The {@code cluster} section of a hub's conf: how hubs find each other and how fast they give up
+ * on one that stops answering.
+ *
+ * @param host the address the hub's cluster traffic binds to and announces (an IP literal)
+ * @param port the hub's Hazelcast member port (each hub on a machine needs its own)
+ * @param members every hub's {@code host:port} cluster address (this hub's may be listed too)
+ * @param name the cluster's name: hubs join only a cluster of the same name
+ * @param eventBusPort port of the clustered event bus (0: any free port)
+ * @param heartbeatSeconds how often members tell each other they are alive
+ * @param maxNoHeartbeatSeconds silence after which a member is dropped (a frozen hub, say)
+ * @param mergeDelaySeconds how soon a hub cut off from the others looks for them to merge back
+ * @param leaseSeconds lifetime of a hub's agent entries, renewed by the hub while it lives
+ */
+public record ClusterConfig(
+    boolean enabled,
+    String host,
+    int port,
+    List<String> members,
+    String name,
+    int eventBusPort,
+    int heartbeatSeconds,
+    int maxNoHeartbeatSeconds,
+    int mergeDelaySeconds,
+    int leaseSeconds) {
+
+  public static final int DEFAULT_PORT = 5701;
+
+  /** Reads the {@code cluster} section; {@code forceEnabled} is the {@code -cluster} flag. */
+  public static ClusterConfig from(Settings s, boolean forceEnabled) {
+    s.onlyKeys(
+        "enabled",
+        "host",
+        "port",
+        "members",
+        "name",
+        "eventBusPort",
+        "heartbeatSeconds",
+        "maxNoHeartbeatSeconds",
+        "mergeDelaySeconds",
+        "leaseSeconds");
+    boolean enabled = forceEnabled || s.bool("enabled", false);
+    String host = s.string("host", "127.0.0.1");
+    int port = s.integer("port", DEFAULT_PORT, 1, 65535);
+    List<String> members = s.strings("members", List.of(host + ":" + port));
+    for (String member : members) {
+      try {
+        ClientOptions.Builder.parseHostPort(member);
+      } catch (IllegalArgumentException e) {
+        throw s.fail("members", e.getMessage());
+      }
+    }
+    if (enabled && members.isEmpty()) {
+      throw s.fail("members", "is empty: list every hub's cluster address as host:port");
+    }
+    String name = s.string("name", "dialback");
+    if (name.isBlank()) {
+      throw s.fail("name", "must not be blank");
+    }
+    int heartbeat = s.integer("heartbeatSeconds", 1, 1, 60);
+    int maxNoHeartbeat = s.integer("maxNoHeartbeatSeconds", 5, heartbeat + 1, 3600);
+    return new ClusterConfig(
+        enabled,
+        host,
+        port,
+        List.copyOf(members),
+        name,
+        s.integer("eventBusPort", 0, 0, 65535),
+        heartbeat,
+        maxNoHeartbeat,
+        s.integer("mergeDelaySeconds", 5, 1, 3600),
+        s.integer("leaseSeconds", 15, 3, 3600));
+  }
+
+  /** Not clustered. */
+  public static ClusterConfig disabled() {
+    return new ClusterConfig(
+        false, "127.0.0.1", DEFAULT_PORT, List.of(), "dialback", 0, 1, 5, 5, 15);
+  }
+}

@@ -1,0 +1,88 @@
+package io.dialback.hub.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * Builds a clustered Vert.x for a hub with our own Hazelcast config — the one in the
+ * vertx-hazelcast jar joins by multicast: TCP-IP join on the listed members only, bound to one
+ * interface, multicast and auto-detection off, phone-home off, fast failure detection, and the maps
+ * Vert.x itself needs.
+ */
+public final class HubCluster {
+  /** The Hazelcast map of bound agent names (see {@code ClusteredAgentRegistry}). */
+  public static final String AGENTS_MAP = "dialback.agents";
+
+  private HubCluster() {}
+
+  /** The Hazelcast config for {@code cfg}. */
+  public static Config hazelcastConfig(ClusterConfig cfg) {
+    Config config = new Config().setClusterName(cfg.name());
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty(
+        "hazelcast.heartbeat.interval.seconds", String.valueOf(cfg.heartbeatSeconds()));
+    config.setProperty(
+        "hazelcast.max.no.heartbeat.seconds", String.valueOf(cfg.maxNoHeartbeatSeconds()));
+    config.setProperty(
+        "hazelcast.merge.first.run.delay.seconds", String.valueOf(cfg.mergeDelaySeconds()));
+    config.setProperty(
+        "hazelcast.merge.next.run.delay.seconds", String.valueOf(cfg.mergeDelaySeconds()));
+    // A call to a member that stopped answering fails within this, rather than after 2 minutes.
+    config.setProperty("hazelcast.operation.call.timeout.millis", "5000");
+    // A hub is small: few threads.
+    config.setProperty("hazelcast.io.thread.count", "1");
+    config.setProperty("hazelcast.event.thread.count", "2");
+    config.setProperty("hazelcast.partition.operation.thread.count", "2");
+    config.setProperty("hazelcast.operation.generic.thread.count", "1");
+    config.setProperty(
+        "hazelcast.shutdownhook.enabled", "false"); // Vert.x leaves the cluster itself
+
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cfg.port()).setPortAutoIncrement(false);
+    network.setPublicAddress(cfg.host() + ":" + cfg.port());
+    network.getInterfaces().setEnabled(true).addInterface(cfg.host());
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(cfg.members());
+    config.getJetConfig().setEnabled(false);
+
+    // What vertx-hazelcast's own default-cluster.xml configures, which we replace.
+    config.addMultiMapConfig(
+        new MultiMapConfig("__vertx.subs")
+            .setBackupCount(1)
+            .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
+    config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+    config.addMapConfig(new MapConfig(AGENTS_MAP).setBackupCount(1));
+    return config;
+  }
+
+  /** A cluster manager for {@code cfg}, to hand to {@link #vertx} and to the hub verticle. */
+  public static HazelcastClusterManager clusterManager(ClusterConfig cfg) {
+    return new HazelcastClusterManager(hazelcastConfig(cfg));
+  }
+
+  /** A clustered Vert.x whose event bus binds to and announces the cluster host. */
+  public static Future<Vertx> vertx(ClusterConfig cfg, HazelcastClusterManager manager) {
+    VertxOptions options =
+        new VertxOptions()
+            .setEventBusOptions(
+                new EventBusOptions()
+                    .setHost(cfg.host())
+                    .setPort(cfg.eventBusPort())
+                    .setClusterPublicHost(cfg.host()));
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered();
+  }
+}

@@ -1,0 +1,345 @@
+package io.dialback.hub.registry;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import com.hazelcast.query.Predicates;
+import io.dialback.hub.cluster.HubCluster;
+import io.dialback.wire.FailureCode;
+import io.dialback.wire.Wire;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry of a clustered hub: one Hazelcast map, agent name → entry (JSON, with the id of the
+ * member that owns it), shared by every hub.
+ *
+ * <ul>
+ *   <li>A name is bound with {@code putIfAbsent}: unique across the cluster. An entry whose owner
+ *       is no longer a member is stale and may be taken over.
+ *   <li>When a member leaves (killed, or frozen past the heartbeat bound), every hub removes that
+ *       member's entries with a conditional remove; the first one wins.
+ *   <li>Entries carry a lease that their owner renews; an owner that cannot renew (and is somehow
+ *       still a member) loses them when the lease runs out.
+ *   <li>{@code joined} and {@code left} are published by a <em>local</em> entry listener: only the
+ *       member that owns an entry's partition hears of its change, so each change is announced
+ *       once, whatever caused it (bind, unbind, a dead member, an expired lease).
+ *   <li>After a split cluster heals, each hub re-asserts its agents, announces them again, and
+ *       closes any connection whose name is now held elsewhere.
+ * </ul>
+ *
+ * <p>Hazelcast calls block, so they run on worker threads.
+ */
+public final class ClusteredAgentRegistry implements AgentRegistry {
+  private static final Logger log = LoggerFactory.getLogger(ClusteredAgentRegistry.class);
+
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final IMap<String, String> map;
+  private final long leaseMs;
+  private final Map<String, Binding> local = new ConcurrentHashMap<>();
+  private final AtomicBoolean renewing = new AtomicBoolean();
+  private UUID entryListener;
+  private UUID membershipListener;
+  private UUID lifecycleListener;
+  private long renewTimer = -1;
+
+  /** One of this hub's own bindings; {@code stored} changes if this member's id does. */
+  private static final class Binding {
+    final AgentRecord record;
+    final Runnable lost;
+    volatile String stored;
+
+    Binding(AgentRecord record, Runnable lost, String stored) {
+      this.record = record;
+      this.lost = lost;
+      this.stored = stored;
+    }
+  }
+
+  public ClusteredAgentRegistry(Vertx vertx, HazelcastInstance hazelcast, long leaseMs) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx == null");
+    this.hazelcast = Objects.requireNonNull(hazelcast, "hazelcast == null");
+    this.map = hazelcast.getMap(HubCluster.AGENTS_MAP);
+    this.leaseMs = leaseMs;
+  }
+
+  /** Starts listening and renewing; call once. */
+  public Future<Void> start() {
+    return vertx.executeBlocking(
+        () -> {
+          entryListener = map.addLocalEntryListener(new Announcer(), Predicates.alwaysTrue(), true);
+          membershipListener = hazelcast.getCluster().addMembershipListener(new Reaper());
+          lifecycleListener =
+              hazelcast
+                  .getLifecycleService()
+                  .addLifecycleListener(
+                      event -> {
+                        if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                          log.info("cluster merged: re-asserting this hub's agents");
+                          vertx.executeBlocking(() -> renew(true), false);
+                        }
+                      });
+          renewTimer =
+              vertx.setPeriodic(
+                  Math.max(500, leaseMs / 3),
+                  t -> vertx.executeBlocking(() -> renew(false), false));
+          return null;
+        },
+        false);
+  }
+
+  @Override
+  public Future<Void> close() {
+    vertx.cancelTimer(renewTimer);
+    return vertx.executeBlocking(
+        () -> {
+          if (hazelcast.getLifecycleService().isRunning()) {
+            map.removeEntryListener(entryListener);
+            hazelcast.getCluster().removeMembershipListener(membershipListener);
+            hazelcast.getLifecycleService().removeLifecycleListener(lifecycleListener);
+          }
+          return null;
+        },
+        false);
+  }
+
+  @Override
+  public Future<Void> bind(AgentRecord record, Runnable lost) {
+    return vertx.executeBlocking(
+        () -> {
+          String stored = stored(record);
+          String previous = map.putIfAbsent(record.name(), stored, leaseMs, TimeUnit.MILLISECONDS);
+          if (previous != null) {
+            JsonObject holder = new JsonObject(previous);
+            if (isMember(holder.getString("member"))) {
+              throw FailureCode.CONFLICT.exception(
+                  "agent name "
+                      + record.name()
+                      + " is bound by a live connection on "
+                      + holder.getString("hub"));
+            }
+            // Its hub is gone (and its entry not yet cleaned up): take the name over.
+            if (!map.replace(record.name(), previous, stored)) {
+              throw FailureCode.CONFLICT.exception(
+                  "agent name " + record.name() + " was bound at the same moment elsewhere");
+            }
+            map.setTtl(record.name(), leaseMs, TimeUnit.MILLISECONDS);
+          }
+          local.put(record.name(), new Binding(record, lost, stored));
+          return null;
+        },
+        false);
+  }
+
+  @Override
+  public Future<Void> unbind(AgentRecord record) {
+    Binding binding = local.get(record.name());
+    if (binding == null || !binding.record.connectionId().equals(record.connectionId())) {
+      return Future.succeededFuture();
+    }
+    local.remove(record.name(), binding);
+    return vertx.executeBlocking(
+        () -> {
+          map.remove(record.name(), binding.stored);
+          return null;
+        },
+        false);
+  }
+
+  @Override
+  public Future<List<AgentRecord>> list() {
+    return vertx.executeBlocking(
+        () -> {
+          List<AgentRecord> all = new ArrayList<>();
+          for (String stored : map.values()) {
+            all.add(AgentRecord.fromStored(new JsonObject(stored)));
+          }
+          all.sort(Comparator.comparing(AgentRecord::name));
+          return all;
+        },
+        false);
+  }
+
+  /**
+   * Renews the lease of every binding of this hub, and puts back what went missing (after a split
+   * cluster merged, say). A name now held by another hub's connection is lost: its local connection
+   * is closed.
+   */
+  private Void renew(boolean announce) {
+    if (!renewing.compareAndSet(false, true)) {
+      return null;
+    }
+    try {
+      String self = localMember();
+      for (Binding b : local.values()) {
+        String name = b.record.name();
+        String current = map.get(name);
+        if (b.stored.equals(current)) {
+          if (!self.equals(new JsonObject(current).getString("member"))) {
+            // This hub rejoined under a new member id: say so, or a later cleanup would miss it.
+            String updated = stored(b.record);
+            if (map.replace(name, current, updated)) {
+              b.stored = updated;
+            }
+          }
+          map.setTtl(name, leaseMs, TimeUnit.MILLISECONDS);
+          if (announce) {
+            vertx.eventBus().publish(Wire.HUB_AGENTS_EVENTS, b.record.event(Wire.EVENT_JOINED));
+          }
+        } else if (current == null) {
+          String updated = stored(b.record);
+          String previous = map.putIfAbsent(name, updated, leaseMs, TimeUnit.MILLISECONDS);
+          if (previous == null) {
+            b.stored = updated;
+          } else {
+            lose(b, new JsonObject(previous).getString("hub"));
+          }
+        } else {
+          lose(b, new JsonObject(current).getString("hub"));
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not renew agent leases: {}", e.toString());
+    } finally {
+      renewing.set(false);
+    }
+    return null;
+  }
+
+  private void lose(Binding b, String holderHub) {
+    if (local.remove(b.record.name(), b)) {
+      log.warn(
+          "agent {} is now bound on {}; closing its connection here", b.record.name(), holderHub);
+      b.lost.run(); // the connection moves to its own event loop
+    }
+  }
+
+  private String stored(AgentRecord record) {
+    return record.toStored(localMember()).encode();
+  }
+
+  private String localMember() {
+    return hazelcast.getCluster().getLocalMember().getUuid().toString();
+  }
+
+  private boolean isMember(String uuid) {
+    if (uuid == null) {
+      return false;
+    }
+    for (Member m : hazelcast.getCluster().getMembers()) {
+      if (m.getUuid().toString().equals(uuid)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Removes the entries of a member that left the cluster. */
+  private final class Reaper implements MembershipListener {
+    @Override
+    public void memberAdded(MembershipEvent event) {
+      log.info(
+          "hub member joined: {} ({} members)",
+          event.getMember().getAddress(),
+          event.getMembers().size());
+    }
+
+    @Override
+    public void memberRemoved(MembershipEvent event) {
+      String gone = event.getMember().getUuid().toString();
+      log.info(
+          "hub member left: {} ({} members)",
+          event.getMember().getAddress(),
+          event.getMembers().size());
+      vertx.executeBlocking(
+          () -> {
+            int removed = 0;
+            for (Map.Entry<String, String> entry : map.entrySet()) {
+              if (gone.equals(new JsonObject(entry.getValue()).getString("member"))
+                  && map.remove(entry.getKey(), entry.getValue())) {
+                removed++;
+              }
+            }
+            if (removed > 0) {
+              log.info("removed {} agents of the departed hub", removed);
+            }
+            return null;
+          },
+          false);
+    }
+  }
+
+  /** Announces changes of the entries whose partition this member owns. */
+  private final class Announcer
+      implements EntryAddedListener<String, String>,
+          EntryRemovedListener<String, String>,
+          EntryExpiredListener<String, String>,
+          EntryEvictedListener<String, String>,
+          EntryUpdatedListener<String, String> {
+
+    @Override
+    public void entryAdded(EntryEvent<String, String> event) {
+      publish(Wire.EVENT_JOINED, event.getValue());
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, String> event) {
+      publish(Wire.EVENT_LEFT, event.getOldValue());
+    }
+
+    @Override
+    public void entryExpired(EntryEvent<String, String> event) {
+      publish(Wire.EVENT_LEFT, event.getOldValue());
+    }
+
+    @Override
+    public void entryEvicted(EntryEvent<String, String> event) {
+      publish(Wire.EVENT_LEFT, event.getOldValue());
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, String> event) {
+      if (event.getOldValue() == null || event.getValue() == null) {
+        return;
+      }
+      AgentRecord before = AgentRecord.fromStored(new JsonObject(event.getOldValue()));
+      AgentRecord after = AgentRecord.fromStored(new JsonObject(event.getValue()));
+      if (!before.hub().equals(after.hub())
+          || !before.connectionId().equals(after.connectionId())) {
+        publish(Wire.EVENT_LEFT, event.getOldValue());
+        publish(Wire.EVENT_JOINED, event.getValue());
+      }
+    }
+
+    private void publish(String kind, String stored) {
+      if (stored != null) {
+        vertx
+            .eventBus()
+            .publish(
+                Wire.HUB_AGENTS_EVENTS, AgentRecord.fromStored(new JsonObject(stored)).event(kind));
+      }
+    }
+  }
+}
