@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dialback.hub.TestHub;
 import io.dialback.hub.TestHub.Target;
+import io.dialback.testkit.Await;
 import io.dialback.testkit.Ports;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -248,11 +249,17 @@ class BridgeClientTest {
     assertThat(agent.login().hub()).isEqualTo("127.0.0.1:" + one.port);
     await(agent.consumer("agent.alpha.where", m -> m.reply("here")));
 
+    List<ClientState> states = new CopyOnWriteArrayList<>();
+    agent.stateHandler(states::add);
     one.close();
     hubs.remove(one);
-    awaitState(agent, ClientState.CONNECTING);
-    awaitState(agent, ClientState.CONNECTED);
-    assertThat(agent.login().hub()).isEqualTo("127.0.0.1:" + two.port);
+    // Failing over can take a few ms: watch the state changes rather than poll for them.
+    Await.until(
+        "a login on the second hub",
+        Duration.ofSeconds(10),
+        () ->
+            agent.state() == ClientState.CONNECTED && agent.login().hub().endsWith(":" + two.port));
+    assertThat(states).startsWith(ClientState.CONNECTING).endsWith(ClientState.CONNECTED);
     assertThat(await(two.vertx.eventBus().request("agent.alpha.where", "?")).body())
         .isEqualTo("here");
   }
