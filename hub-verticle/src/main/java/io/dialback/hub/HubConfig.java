@@ -31,7 +31,8 @@ public record HubConfig(
     Limits limits,
     AddressPolicy policy,
     TlsConfig tls,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    int reloadSeconds) {
 
   public static final String ENV_PREFIX = "DIALBACK_HUB_";
   public static final int DEFAULT_PORT = 7000;
@@ -55,7 +56,17 @@ public record HubConfig(
   /** Parses a hub conf; every mistake is a {@link ConfigException} that names its key. */
   public static HubConfig from(JsonObject json, Map<String, String> env) {
     Settings s = Settings.of(json, env, ENV_PREFIX);
-    s.onlyKeys("host", "port", "name", "instances", "auth", "limits", "bridge", "tls", "cluster");
+    s.onlyKeys(
+        "host",
+        "port",
+        "name",
+        "instances",
+        "auth",
+        "limits",
+        "bridge",
+        "tls",
+        "cluster",
+        "reloadSeconds");
     String host = s.string("host", "127.0.0.1");
     int port = s.integer("port", DEFAULT_PORT, 0, 65535);
     String name = s.string("name", null);
@@ -85,7 +96,8 @@ public record HubConfig(
         Limits.from(s.section("limits")),
         policy,
         TlsConfig.from(s.section("tls")),
-        ClusterConfig.from(s.section("cluster"), false));
+        ClusterConfig.from(s.section("cluster"), false),
+        s.integer("reloadSeconds", 5, 0, 3600));
   }
 
   /** Host, port, TLS and idle timeout of the bridge port as Vert.x options. */

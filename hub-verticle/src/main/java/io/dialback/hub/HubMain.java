@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
     name = "dialback-hub",
     mixinStandardHelpOptions = true,
     versionProvider = HubMain.Version.class,
+    subcommands = TokenCommand.class,
     description = "Runs a dialback hub: the bridge port agents and clients dial.")
 public final class HubMain implements Callable<Integer> {
 
@@ -62,8 +63,13 @@ public final class HubMain implements Callable<Integer> {
                   manager.set(hz);
                   return HubCluster.vertx(cfg, hz);
                 },
-                new HubVerticle(System.getenv(), manager::get));
+                new HubVerticle(System.getenv(), manager::get, confFile()));
     return started.exitCode(); // Vert.x keeps the process running until SIGTERM
+  }
+
+  /** The conf file to watch for token changes, or null when the conf was inline JSON. */
+  private java.nio.file.Path confFile() {
+    return conf == null || conf.trim().startsWith("{") ? null : java.nio.file.Path.of(conf);
   }
 
   /** The version from the jar's manifest. */

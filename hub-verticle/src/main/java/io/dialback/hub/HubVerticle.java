@@ -1,6 +1,7 @@
 package io.dialback.hub;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.dialback.conf.ConfFiles;
 import io.dialback.conf.ConfigException;
 import io.dialback.hub.bridge.BridgeContext;
 import io.dialback.hub.bridge.BridgeVerticle;
@@ -10,6 +11,8 @@ import io.dialback.hub.registry.AgentRegistry;
 import io.dialback.hub.registry.ClusteredAgentRegistry;
 import io.dialback.hub.registry.LocalAgentRegistry;
 import io.dialback.wire.Wire;
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,6 +21,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -42,6 +46,8 @@ public final class HubVerticle extends VerticleBase {
 
   private final Map<String, String> env;
   private final Supplier<ClusterManager> clusterManager;
+  private final Path confFile;
+  private ConfigRetriever watcher;
   private BridgeContext bridge;
   private AgentRegistry registry;
 
@@ -57,8 +63,18 @@ public final class HubVerticle extends VerticleBase {
 
   /** A hub on a clustered Vert.x whose cluster manager {@code clusterManager} supplies. */
   public HubVerticle(Map<String, String> env, Supplier<ClusterManager> clusterManager) {
+    this(env, clusterManager, null);
+  }
+
+  /**
+   * A hub that also watches {@code confFile} (its conf, as loaded) and takes changed {@code
+   * auth.tokens} without a restart, every {@code reloadSeconds}.
+   */
+  public HubVerticle(
+      Map<String, String> env, Supplier<ClusterManager> clusterManager, Path confFile) {
     this.env = Map.copyOf(Objects.requireNonNull(env, "env == null"));
     this.clusterManager = Objects.requireNonNull(clusterManager, "clusterManager == null");
+    this.confFile = confFile;
   }
 
   @Override
@@ -84,11 +100,47 @@ public final class HubVerticle extends VerticleBase {
                   () -> new BridgeVerticle(bridge, cfg.serverOptions()),
                   new DeploymentOptions().setInstances(cfg.instances()));
             })
-        .onSuccess(id -> logReady(cfg));
+        .onSuccess(
+            id -> {
+              logReady(cfg);
+              watchConf(cfg);
+              // Tokens can expire while their connections are open.
+              vertx.setPeriodic(60_000, t -> bridge.revalidate());
+            });
+  }
+
+  /**
+   * Re-reads the conf file when it changes and applies its tokens; a broken edit is logged and
+   * ignored.
+   */
+  private void watchConf(HubConfig cfg) {
+    if (confFile == null || cfg.reloadSeconds() == 0) {
+      return;
+    }
+    watcher =
+        ConfigRetriever.create(
+            vertx,
+            new ConfigRetrieverOptions()
+                .setIncludeDefaultStores(false)
+                .setScanPeriod(cfg.reloadSeconds() * 1000L)
+                .addStore(ConfFiles.fileStore(confFile)));
+    watcher.listen(
+        change -> {
+          try {
+            HubConfig next = HubConfig.from(change.getNewConfiguration(), env);
+            bridge.gate(new Gate(next.tokens()));
+            log.info("reloaded {}: {} tokens", confFile, next.tokens().size());
+          } catch (RuntimeException e) {
+            log.error("ignored a change to {}: {}", confFile, e.getMessage());
+          }
+        });
   }
 
   @Override
   public Future<?> stop() {
+    if (watcher != null) {
+      watcher.close();
+    }
     return registry == null ? Future.succeededFuture() : registry.close();
   }
 

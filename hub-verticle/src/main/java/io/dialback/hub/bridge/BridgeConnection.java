@@ -61,6 +61,9 @@ final class BridgeConnection implements FrameParser.Listener {
   private final FrameParser parser;
   private final String id;
   private final String remote;
+  private final String host;
+  private boolean admitted;
+  private int refusals;
 
   private State state = State.AWAITING_LOGIN;
   private Login login;
@@ -85,12 +88,13 @@ final class BridgeConnection implements FrameParser.Listener {
     this.socket = socket;
     this.id = "c" + IDS.incrementAndGet();
     this.remote = String.valueOf(socket.remoteAddress());
+    this.host = socket.remoteAddress() == null ? "?" : socket.remoteAddress().host();
     this.parser = new FrameParser(limits.maxLoginFrameBytes(), this);
   }
 
   void start() {
     context = hub.vertx().getOrCreateContext();
-    hub.opened();
+    hub.opened(this);
     socket.handler(parser);
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(
@@ -110,7 +114,20 @@ final class BridgeConnection implements FrameParser.Listener {
                         null);
                   }
                 });
-    log.debug("[{}] connected", this);
+    if (hub.guards().loginBlocked(host)) {
+      refuseAndClose(
+          FailureCode.BUSY,
+          "too many failed logins from " + host + "; try again in a minute",
+          null);
+    } else if (!hub.guards().admit(host)) {
+      refuseAndClose(
+          FailureCode.BUSY,
+          "more than " + limits.maxConnectionsPerAddress() + " connections from " + host,
+          null);
+    } else {
+      admitted = true;
+      log.debug("[{}] connected", this);
+    }
   }
 
   // ---- frames in ----
@@ -209,6 +226,7 @@ final class BridgeConnection implements FrameParser.Listener {
           break;
         case Wire.PUBLISH:
           hub.policy().checkPublish(login, address);
+          checkRate();
           eventBus.publish(address, body(frame), deliveryOptions(frame));
           break;
         case Wire.REGISTER:
@@ -245,6 +263,17 @@ final class BridgeConnection implements FrameParser.Listener {
       writeFrame(Frames.refusal(e.code(), detailOf(e), subscription ? address : null));
     }
     log.debug("[{}] refused {} {}: {}", this, type, address, e.getMessage());
+    audit(type, address, e.code(), detailOf(e));
+  }
+
+  /** An audit line for a refusal; capped per connection so a hostile peer cannot flood it. */
+  private void audit(String type, String address, FailureCode code, String reason) {
+    refusals++;
+    if (refusals <= Audit.MAX_REFUSALS_PER_CONNECTION) {
+      Audit.refused(identity(), remote, type, address, code.code(), reason);
+    } else if (refusals == Audit.MAX_REFUSALS_PER_CONNECTION + 1) {
+      Audit.refusalsCapped(identity(), remote);
+    }
   }
 
   private void onSend(String address, String replyAddress, JsonObject frame) throws FrameException {
@@ -254,6 +283,7 @@ final class BridgeConnection implements FrameParser.Listener {
       return;
     }
     hub.policy().checkSend(login, address);
+    checkRate();
     Object body = body(frame);
     DeliveryOptions options = deliveryOptions(frame);
     if (replyAddress == null) {
@@ -330,6 +360,17 @@ final class BridgeConnection implements FrameParser.Listener {
           callsPerAgent.remove(agent);
           hub.unwatch(agent, this);
         });
+  }
+
+  private void checkRate() throws FrameException {
+    if (!hub.guards().request(login.identity())) {
+      throw new FrameException(
+          FailureCode.BUSY,
+          login.identity()
+              + " sends more than "
+              + limits.maxRequestsPerSecond()
+              + " messages a second");
+    }
   }
 
   /** The peer answers a message that was delivered to it. */
@@ -508,6 +549,21 @@ final class BridgeConnection implements FrameParser.Listener {
         });
   }
 
+  /** Closes this connection if its token was revoked or has expired (may run on any thread). */
+  void revalidate() {
+    context.runOnContext(
+        v -> {
+          if (state == State.OPEN
+              && login.grant() != null
+              && !hub.gate().stillValid(login.grant())) {
+            refuseAndClose(
+                FailureCode.NOT_LOGGED_IN,
+                "token " + login.grant().id() + " was revoked or has expired",
+                null);
+          }
+        });
+  }
+
   /** Another hub's connection holds this connection's name now (a healed cluster split). */
   private void bindingLost() {
     context.runOnContext(
@@ -535,6 +591,11 @@ final class BridgeConnection implements FrameParser.Listener {
                 .put(Wire.LOGIN_ROLE, who.role().wireName())
                 .put(Wire.LOGIN_HUB, hub.hubName())));
     log.info("[{}] logged in as {} ({})", this, who.identity(), who.role().wireName());
+    Audit.login(
+        who.identity(),
+        who.role().wireName(),
+        who.grant() == null ? "-" : who.grant().id(),
+        remote);
     pausedForLogin = false;
     updateReading();
   }
@@ -542,9 +603,19 @@ final class BridgeConnection implements FrameParser.Listener {
   private void loginRefused(String replyAddress, FailureCode code, String message) {
     FailureCode c = code == null ? FailureCode.INTERNAL : code;
     log.info("[{}] login refused: {}", this, message);
-    closeAfter(
+    Audit.loginRefused(c.code(), message, remote);
+    JsonObject answer =
         Frames.replyError(
-            replyAddress, Wire.HUB_LOGIN, ReplyFailure.RECIPIENT_FAILURE, c.code(), message));
+            replyAddress, Wire.HUB_LOGIN, ReplyFailure.RECIPIENT_FAILURE, c.code(), message);
+    if (c == FailureCode.UNAVAILABLE || c == FailureCode.CONFLICT) {
+      closeAfter(answer); // not a guess at credentials
+      return;
+    }
+    // A guesser learns nothing quickly: the answer waits, and the address collects a failure.
+    hub.guards().loginFailed(host);
+    parser.stop();
+    state = State.LOGGING_IN;
+    hub.vertx().setTimer(Math.max(1, limits.loginFailureDelayMs()), t -> closeAfter(answer));
   }
 
   // ---- frames out ----
@@ -635,6 +706,7 @@ final class BridgeConnection implements FrameParser.Listener {
           "[{}] cut off: more than {} bytes queued and the peer is not reading",
           this,
           limits.maxQueuedWriteBytes());
+      Audit.closed(identity(), remote, "cut off: the peer is not reading");
       socket.close();
       onClosed();
     } else if (!pausedForWrites && queuedBytes > limits.maxQueuedWriteBytes() / 2) {
@@ -683,10 +755,12 @@ final class BridgeConnection implements FrameParser.Listener {
       writeFrame(Frames.refusal(code, text, null));
     }
     log.debug("[{}] refused a frame: {}", this, text);
+    audit("?", null, code, text);
   }
 
   private void refuseAndClose(FailureCode code, String detail, String replyAddress) {
     log.info("[{}] closing: {}", this, code.message(detail));
+    Audit.closed(identity(), remote, code.message(detail));
     closeAfter(
         replyAddress == null
             ? Frames.refusal(code, detail, null)
@@ -719,7 +793,10 @@ final class BridgeConnection implements FrameParser.Listener {
       return;
     }
     state = State.CLOSED;
-    hub.closed();
+    hub.closed(this);
+    if (admitted) {
+      hub.guards().release(host);
+    }
     parser.stop();
     hub.vertx().cancelTimer(loginTimer);
     registrations.values().forEach(MessageConsumer::unregister);

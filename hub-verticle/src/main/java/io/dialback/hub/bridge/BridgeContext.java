@@ -20,7 +20,7 @@ public final class BridgeContext {
   private final Vertx vertx;
   private final String configuredName;
   private final String host;
-  private final Gate gate;
+  private volatile Gate gate;
   private final AddressPolicy policy;
   private final AgentRegistry registry;
   private final Limits limits;
@@ -28,6 +28,8 @@ public final class BridgeContext {
   private final AtomicInteger liveConnections = new AtomicInteger();
   private final AtomicInteger pendingRequests = new AtomicInteger();
   private final Map<String, Set<BridgeConnection>> waitingOn = new ConcurrentHashMap<>();
+  private final Set<BridgeConnection> connections = ConcurrentHashMap.newKeySet();
+  private final Guards guards;
   private volatile boolean draining;
   private Future<Void> drained;
 
@@ -49,6 +51,7 @@ public final class BridgeContext {
     this.policy = Objects.requireNonNull(policy, "policy == null");
     this.registry = Objects.requireNonNull(registry, "registry == null");
     this.limits = Objects.requireNonNull(limits, "limits == null");
+    this.guards = new Guards(limits);
   }
 
   public Vertx vertx() {
@@ -57,6 +60,22 @@ public final class BridgeContext {
 
   public Gate gate() {
     return gate;
+  }
+
+  /**
+   * Replaces the tokens (a reloaded conf): new logins use {@code next}, and every connection whose
+   * token is gone or expired is closed.
+   */
+  public void gate(Gate next) {
+    this.gate = Objects.requireNonNull(next, "next == null");
+    revalidate();
+  }
+
+  /** Closes the connections whose token is no longer valid (revoked, or expired by now). */
+  public void revalidate() {
+    for (BridgeConnection c : connections) {
+      c.revalidate();
+    }
   }
 
   public AddressPolicy policy() {
@@ -69,6 +88,10 @@ public final class BridgeContext {
 
   public Limits limits() {
     return limits;
+  }
+
+  Guards guards() {
+    return guards;
   }
 
   /** The port the bridge listens on, once it does (0 before). */
@@ -163,11 +186,13 @@ public final class BridgeContext {
     }
   }
 
-  void opened() {
+  void opened(BridgeConnection connection) {
+    connections.add(connection);
     liveConnections.incrementAndGet();
   }
 
-  void closed() {
+  void closed(BridgeConnection connection) {
+    connections.remove(connection);
     liveConnections.decrementAndGet();
   }
 }

@@ -19,6 +19,12 @@ import io.dialback.wire.Wire;
  * @param loginTimeoutMs time a new connection has to log in
  * @param idleTimeoutMs a connection that sends nothing (not even a ping) this long is closed; 0 off
  * @param drainTimeoutMs on stop, how long requests in flight may take before the port closes
+ * @param maxConnectionsPerAddress connections open at once from one source address; 0 for no bound
+ * @param maxLoginFailuresPerMinute failed logins from one address in a minute before further
+ *     connections from it are refused for the rest of the minute
+ * @param loginFailureDelayMs how long the answer to a failed login is held back
+ * @param maxRequestsPerSecond sends and publishes per second of one identity (hub-wide); beyond,
+ *     {@code busy}; 0 for no bound
  */
 public record Limits(
     int maxFrameBytes,
@@ -31,7 +37,11 @@ public record Limits(
     long maxTimeoutMs,
     long loginTimeoutMs,
     long idleTimeoutMs,
-    long drainTimeoutMs) {
+    long drainTimeoutMs,
+    int maxConnectionsPerAddress,
+    int maxLoginFailuresPerMinute,
+    long loginFailureDelayMs,
+    int maxRequestsPerSecond) {
 
   public static final Limits DEFAULTS =
       new Limits(
@@ -45,6 +55,10 @@ public record Limits(
           300_000,
           10_000,
           60_000,
+          10_000,
+          1024,
+          30,
+          500,
           10_000);
 
   /** Reads the {@code limits} section; absent keys keep their defaults. */
@@ -60,7 +74,11 @@ public record Limits(
         "maxTimeoutMs",
         "loginTimeoutMs",
         "idleTimeoutMs",
-        "drainTimeoutMs");
+        "drainTimeoutMs",
+        "maxConnectionsPerAddress",
+        "maxLoginFailuresPerMinute",
+        "loginFailureDelayMs",
+        "maxRequestsPerSecond");
     Limits d = DEFAULTS;
     int maxFrame = s.integer("maxFrameBytes", d.maxFrameBytes, 1024, Integer.MAX_VALUE);
     Limits limits =
@@ -76,7 +94,11 @@ public record Limits(
             s.longValue("maxTimeoutMs", d.maxTimeoutMs, 1, 86_400_000),
             s.longValue("loginTimeoutMs", d.loginTimeoutMs, 100, 3_600_000),
             s.longValue("idleTimeoutMs", d.idleTimeoutMs, 0, 86_400_000),
-            s.longValue("drainTimeoutMs", d.drainTimeoutMs, 0, 3_600_000));
+            s.longValue("drainTimeoutMs", d.drainTimeoutMs, 0, 3_600_000),
+            s.integer("maxConnectionsPerAddress", d.maxConnectionsPerAddress, 0, 10_000_000),
+            s.integer("maxLoginFailuresPerMinute", d.maxLoginFailuresPerMinute, 1, 1_000_000),
+            s.longValue("loginFailureDelayMs", d.loginFailureDelayMs, 0, 60_000),
+            s.integer("maxRequestsPerSecond", d.maxRequestsPerSecond, 0, 100_000_000));
     if (limits.defaultTimeoutMs > limits.maxTimeoutMs) {
       throw s.fail(
           "defaultTimeoutMs",

@@ -71,6 +71,7 @@ public final class AddressPolicy {
       return;
     }
     checkEvents(who, address);
+    allowed(who, address);
     permitted(inbound, address, "sending to");
   }
 
@@ -79,6 +80,7 @@ public final class AddressPolicy {
       throw denied("only the hub publishes on " + address);
     }
     checkEvents(who, address);
+    allowed(who, address);
     permitted(inbound, address, "publishing to");
   }
 
@@ -98,7 +100,17 @@ public final class AddressPolicy {
         && !address.startsWith(Wire.agentEventsPrefix(owner))) {
       throw denied(address + " belongs to agent " + owner);
     }
+    if (owner == null || !owner.equals(who.name())) {
+      allowed(who, address); // an agent's own addresses are always its own
+    }
     permitted(outbound, address, "registering");
+  }
+
+  /** The token's own {@code allow} patterns, if it has any. */
+  private static void allowed(Login who, String address) throws FrameException {
+    if (who.grant() != null && !who.grant().allows(address)) {
+      throw denied(address + " is outside the addresses token " + who.grant().id() + " allows");
+    }
   }
 
   /** Only agent {@code name} publishes its own events. */

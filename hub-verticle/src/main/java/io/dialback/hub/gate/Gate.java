@@ -4,11 +4,8 @@ import io.dialback.wire.FailureCode;
 import io.dialback.wire.FrameException;
 import io.dialback.wire.Wire;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -16,19 +13,25 @@ import java.util.Map;
  * Checks {@code hub.login} bodies against the configured tokens and decides which agent name, if
  * any, the connection binds.
  *
- * <p>Tokens are looked up by their SHA-256, so the lookup takes the same path whatever prefix of a
- * token a guesser has right.
+ * <p>Tokens are looked up by their SHA-256 (the only form the hub keeps), so the lookup takes the
+ * same path whatever prefix of a token a guesser has right.
  */
 public final class Gate {
   private final Map<String, TokenGrant> byDigest = new HashMap<>();
 
   public Gate(List<TokenGrant> grants) {
     for (TokenGrant grant : grants) {
-      if (byDigest.putIfAbsent(digest(grant.token()), grant) != null) {
+      if (byDigest.putIfAbsent(grant.digest(), grant) != null) {
         throw new IllegalArgumentException(
             "auth.tokens: the token of " + grant.id() + " is listed twice");
       }
     }
+  }
+
+  /** Whether {@code grant} is still valid here: listed (same secret) and not expired. */
+  public boolean stillValid(TokenGrant grant) {
+    TokenGrant current = byDigest.get(grant.digest());
+    return current != null && current.sameAs(grant) && !current.expiredAt(Instant.now());
   }
 
   /** The login a body asks for, or the refusal to send back before closing. */
@@ -42,9 +45,13 @@ public final class Gate {
     if (!(token instanceof String) || ((String) token).isEmpty()) {
       throw new FrameException(FailureCode.BAD_REQUEST, "hub.login needs a string token");
     }
-    TokenGrant grant = byDigest.get(digest((String) token));
+    TokenGrant grant = byDigest.get(Tokens.sha256Hex((String) token));
     if (grant == null) {
       throw new FrameException(FailureCode.NOT_LOGGED_IN, "unknown token");
+    }
+    if (grant.expiredAt(Instant.now())) {
+      throw new FrameException(
+          FailureCode.NOT_LOGGED_IN, "token " + grant.id() + " expired at " + grant.expires());
     }
     Object meta = login.getValue(Wire.LOGIN_META);
     if (meta != null && !(meta instanceof JsonObject)) {
@@ -61,7 +68,7 @@ public final class Gate {
             FailureCode.DENIED,
             "token " + grant.id() + " is a client token and binds no agent name");
       }
-      return new Login(grant.id(), Role.CLIENT, null, safeMeta);
+      return new Login(grant.id(), Role.CLIENT, null, safeMeta, grant);
     }
     String chosen = (String) name;
     if (chosen == null) {
@@ -79,15 +86,6 @@ public final class Gate {
       throw new FrameException(
           FailureCode.DENIED, "token " + grant.id() + " may not bind the name " + chosen);
     }
-    return new Login(chosen, Role.AGENT, chosen, safeMeta);
-  }
-
-  private static String digest(String token) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", e);
-    }
+    return new Login(chosen, Role.AGENT, chosen, safeMeta, grant);
   }
 }

@@ -8,5 +8,6 @@ import io.vertx.core.json.JsonObject;
  * @param identity the bound agent name, or the token's id for clients
  * @param name the bound agent name, or {@code null} when none was bound
  * @param meta what the peer said about itself at login (never null)
+ * @param grant the token (or certificate) that let it in
  */
-public record Login(String identity, Role role, String name, JsonObject meta) {}
+public record Login(String identity, Role role, String name, JsonObject meta, TokenGrant grant) {}
