@@ -2,11 +2,13 @@ package io.dialback.agent;
 
 import io.dialback.agent.fs.FsSettings;
 import io.dialback.client.ClientOptions;
+import io.dialback.client.Fingerprints;
 import io.dialback.conf.ConfigException;
 import io.dialback.conf.Settings;
 import io.dialback.wire.Wire;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,17 +37,44 @@ public record AgentConfig(
   public static final String ENV_PREFIX = "DIALBACK_AGENT_";
 
   /**
-   * TLS towards the hub: trust the JVM's CAs, or the PEM certificate(s) at {@code trustCertPath}.
+   * TLS towards the hub: trust the JVM's CAs, the PEM certificate(s) at {@code trustCertPath}, or
+   * exactly the certificate with fingerprint {@code pin}; present the client certificate at {@code
+   * certPath}/{@code keyPath} when the hub asks for one (it is then the credential).
    */
-  public record TlsConfig(boolean enabled, String trustCertPath, boolean verifyHost) {
+  public record TlsConfig(
+      boolean enabled,
+      String trustCertPath,
+      boolean verifyHost,
+      String pin,
+      String certPath,
+      String keyPath) {
     static TlsConfig from(Settings s) {
-      s.onlyKeys("enabled", "trustCertPath", "verifyHost");
+      s.onlyKeys("enabled", "trustCertPath", "verifyHost", "pin", "certPath", "keyPath");
       boolean enabled = s.bool("enabled", false);
-      String trust = s.string("trustCertPath", null);
-      if (trust != null && !Files.isReadable(Path.of(trust))) {
-        throw s.fail("trustCertPath", "cannot read " + trust);
+      String trust = readable(s, "trustCertPath");
+      String pin = s.string("pin", null);
+      if (pin != null) {
+        try {
+          pin = Fingerprints.normalise(pin);
+        } catch (IllegalArgumentException e) {
+          throw s.fail("pin", e.getMessage());
+        }
       }
-      return new TlsConfig(enabled, trust, s.bool("verifyHost", true));
+      String cert = readable(s, "certPath");
+      String key = readable(s, "keyPath");
+      if ((cert == null) != (key == null)) {
+        throw s.fail(
+            cert == null ? "certPath" : "keyPath", "give both certPath and keyPath, or neither");
+      }
+      return new TlsConfig(enabled, trust, s.bool("verifyHost", true), pin, cert, key);
+    }
+
+    private static String readable(Settings s, String key) {
+      String path = s.string(key, null);
+      if (path != null && !Files.isReadable(Path.of(path))) {
+        throw s.fail(key, "cannot read " + path);
+      }
+      return path;
     }
   }
 
@@ -85,7 +114,9 @@ public record AgentConfig(
         throw s.fail("hubs", e.getMessage());
       }
     }
-    String token = s.requiredString("token");
+    TlsConfig tls = TlsConfig.from(s.section("tls"));
+    // With a client certificate, the certificate is the credential and a token is optional.
+    String token = tls.certPath() != null ? s.string("token", null) : s.requiredString("token");
     String rootName = s.requiredString("root");
     Path root = Path.of(rootName);
     if (!Files.isDirectory(root)) {
@@ -126,7 +157,7 @@ public record AgentConfig(
         token,
         root,
         fsSettings,
-        TlsConfig.from(s.section("tls")),
+        tls,
         Duration.ofMillis(pingInterval),
         Duration.ofMillis(pingTimeout),
         Duration.ofMillis(initial),
@@ -143,17 +174,27 @@ public record AgentConfig(
       if (tls.trustCertPath() != null) {
         net.setTrustOptions(new PemTrustOptions().addCertPath(tls.trustCertPath()));
       }
+      if (tls.certPath() != null) {
+        net.setKeyCertOptions(
+            new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()));
+      }
     }
-    return ClientOptions.builder()
-        .hubs(hubs)
-        .token(token)
-        .name(name)
-        .meta(loginMeta)
-        .net(net)
-        .pingInterval(pingInterval)
-        .pingTimeout(pingTimeout)
-        .backoff(initialBackoff, maxBackoff, 0.25)
-        .build();
+    ClientOptions.Builder builder =
+        ClientOptions.builder()
+            .hubs(hubs)
+            .name(name)
+            .meta(loginMeta)
+            .net(net)
+            .pingInterval(pingInterval)
+            .pingTimeout(pingTimeout)
+            .backoff(initialBackoff, maxBackoff, 0.25);
+    if (token != null) {
+      builder.token(token);
+    }
+    if (tls.enabled() && tls.pin() != null) {
+      builder.pin(tls.pin());
+    }
+    return builder.build();
   }
 
   /** Fails with the conf key a refused login points at. */

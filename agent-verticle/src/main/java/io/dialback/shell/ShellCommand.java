@@ -81,6 +81,13 @@ public final class ShellCommand implements Callable<Integer> {
   Path trust;
 
   @Option(
+      names = "--pin",
+      paramLabel = "SHA256",
+      description =
+          "With --tls: trust exactly the hub certificate with this fingerprint (as the hub prints it).")
+  String pin;
+
+  @Option(
       names = "--no-verify-host",
       description = "With --tls: do not check the certificate names the hub's host.")
   boolean noVerifyHost;
@@ -162,6 +169,7 @@ public final class ShellCommand implements Callable<Integer> {
                 .hubs(hubs)
                 .token(token)
                 .net(net())
+                .pin(tls ? pin : null)
                 .backoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.25)
                 .maxConnectAttempts(oneShot ? Math.max(3, hubs.size()) : -1)
                 .build());
@@ -190,7 +198,8 @@ public final class ShellCommand implements Callable<Integer> {
           new JsonObject()
               .put("enabled", true)
               .put("verifyHost", !noVerifyHost)
-              .put("trustCertPath", trust == null ? null : trust.toString()));
+              .put("trustCertPath", trust == null ? null : trust.toString())
+              .put("pin", pin));
     }
     AgentVerticle agent = new AgentVerticle(Map.of());
     vertx

@@ -328,7 +328,10 @@ public final class BridgeClient {
     s.closeHandler(v -> lost(id, "connection to " + hub + " closed"));
     // The watchdog covers the handshake too: a hub that goes quiet mid-login is dropped.
     startKeepalive(id);
-    JsonObject body = new JsonObject().put(Wire.LOGIN_TOKEN, options.token());
+    JsonObject body = new JsonObject();
+    if (options.token() != null && !options.token().isEmpty()) {
+      body.put(Wire.LOGIN_TOKEN, options.token());
+    }
     if (options.name() != null) {
       body.put(Wire.LOGIN_NAME, options.name());
     }

@@ -3,6 +3,7 @@ package io.dialback.client;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.TrustOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,7 @@ public final class ClientOptions {
     return hubs;
   }
 
+  /** The token, or {@code null} when a client certificate is the credential. */
   public String token() {
     return token;
   }
@@ -143,6 +145,22 @@ public final class ClientOptions {
       return this;
     }
 
+    /**
+     * Trust exactly the hub certificate with this SHA-256 fingerprint (as a hub prints for its
+     * self-signed certificate), over TLS. The pin is the whole check: host names are not.
+     */
+    public Builder pin(String sha256Fingerprint) {
+      String pin =
+          Fingerprints.normalise(
+              Objects.requireNonNull(sha256Fingerprint, "sha256Fingerprint == null"));
+      this.net =
+          new NetClientOptions(net)
+              .setSsl(true)
+              .setTrustOptions(TrustOptions.wrap(Fingerprints.pinning(pin)))
+              .setHostnameVerificationAlgorithm("");
+      return this;
+    }
+
     /** Socket options for every dial: TLS ({@code setSsl}, trust options), timeouts. */
     public Builder net(NetClientOptions net) {
       this.net = new NetClientOptions(Objects.requireNonNull(net, "net == null"));
@@ -197,8 +215,9 @@ public final class ClientOptions {
       if (hubs.isEmpty()) {
         throw new IllegalStateException("hubs is empty: add at least one hub");
       }
-      if (token == null || token.isEmpty()) {
-        throw new IllegalStateException("token is required");
+      if ((token == null || token.isEmpty()) && net.getKeyCertOptions() == null) {
+        throw new IllegalStateException(
+            "token is required (or a client certificate in net's key options)");
       }
       if (pingTimeout.compareTo(pingInterval) <= 0) {
         throw new IllegalStateException(

@@ -6,9 +6,13 @@ import io.dialback.hub.bridge.Limits;
 import io.dialback.hub.cluster.ClusterConfig;
 import io.dialback.hub.gate.AddressPolicy;
 import io.dialback.hub.gate.TokenGrant;
+import io.dialback.hub.tls.SelfSigned;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.PfxOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,19 +41,73 @@ public record HubConfig(
   public static final String ENV_PREFIX = "DIALBACK_HUB_";
   public static final int DEFAULT_PORT = 7000;
 
-  /** TLS on the bridge port: PEM certificate chain and private key. */
-  public record TlsConfig(boolean enabled, String certPath, String keyPath) {
+  /**
+   * TLS on the bridge port.
+   *
+   * @param certPath PEM certificate chain; with {@code keyPath}. Both absent: a self-signed
+   *     certificate is made in (and reused from) {@code dir}
+   * @param names extra host names or IP addresses the self-signed certificate is for
+   * @param clientAuth {@code none}, {@code request} (a client certificate, if sent, must verify and
+   *     names the agent) or {@code required}
+   * @param clientCaPath PEM certificate(s) of the CA that signs agents' client certificates
+   */
+  public record TlsConfig(
+      boolean enabled,
+      String certPath,
+      String keyPath,
+      String dir,
+      List<String> names,
+      ClientAuth clientAuth,
+      String clientCaPath) {
     static TlsConfig from(Settings s) {
-      s.onlyKeys("enabled", "certPath", "keyPath");
+      s.onlyKeys("enabled", "certPath", "keyPath", "dir", "names", "clientAuth", "clientCaPath");
       boolean enabled = s.bool("enabled", false);
-      if (!enabled) {
-        return new TlsConfig(false, null, null);
+      String cert = s.string("certPath", null);
+      String key = s.string("keyPath", null);
+      if ((cert == null) != (key == null)) {
+        throw s.fail(
+            cert == null ? "certPath" : "keyPath",
+            "give both certPath and keyPath, or neither (a self-signed certificate is made)");
       }
-      String cert = s.requiredString("certPath");
-      String key = s.requiredString("keyPath");
-      requireReadable(s, "certPath", cert);
-      requireReadable(s, "keyPath", key);
-      return new TlsConfig(true, cert, key);
+      if (enabled && cert != null) {
+        requireReadable(s, "certPath", cert);
+        requireReadable(s, "keyPath", key);
+      }
+      String auth = s.string("clientAuth", "none");
+      ClientAuth clientAuth;
+      switch (auth) {
+        case "none":
+          clientAuth = ClientAuth.NONE;
+          break;
+        case "request":
+          clientAuth = ClientAuth.REQUEST;
+          break;
+        case "required":
+          clientAuth = ClientAuth.REQUIRED;
+          break;
+        default:
+          throw s.fail("clientAuth", "must be none, request or required, got \"" + auth + "\"");
+      }
+      String clientCa = s.string("clientCaPath", null);
+      if (enabled && clientAuth != ClientAuth.NONE) {
+        if (clientCa == null) {
+          throw s.fail("clientCaPath", "is required with clientAuth " + auth);
+        }
+        requireReadable(s, "clientCaPath", clientCa);
+      }
+      return new TlsConfig(
+          enabled,
+          cert,
+          key,
+          s.string("dir", "dialback-tls"),
+          s.strings("names", List.of()),
+          clientAuth,
+          clientCa);
+    }
+
+    /** Whether the hub makes (or reuses) its own certificate. */
+    public boolean selfSigned() {
+      return enabled && certPath == null;
     }
   }
 
@@ -100,8 +158,11 @@ public record HubConfig(
         s.integer("reloadSeconds", 5, 0, 3600));
   }
 
-  /** Host, port, TLS and idle timeout of the bridge port as Vert.x options. */
-  public NetServerOptions serverOptions() {
+  /**
+   * Host, port, TLS and idle timeout of the bridge port as Vert.x options; {@code selfSigned} is
+   * the hub's own certificate when the conf names none.
+   */
+  public NetServerOptions serverOptions(SelfSigned selfSigned) {
     NetServerOptions options =
         new NetServerOptions()
             .setHost(host)
@@ -114,10 +175,21 @@ public record HubConfig(
           .setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE, limits.idleTimeoutMs()));
     }
     if (tls.enabled()) {
-      options
-          .setSsl(true)
-          .setKeyCertOptions(
-              new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()));
+      options.setSsl(true);
+      if (tls.selfSigned()) {
+        options.setKeyCertOptions(
+            new PfxOptions()
+                .setPath(selfSigned.keyStore().toString())
+                .setPassword(selfSigned.password()));
+      } else {
+        options.setKeyCertOptions(
+            new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()));
+      }
+      if (tls.clientAuth() != ClientAuth.NONE) {
+        options
+            .setClientAuth(tls.clientAuth())
+            .setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaPath()));
+      }
     }
     return options;
   }

@@ -10,6 +10,7 @@ import io.dialback.hub.registry.AgentRecord;
 import io.dialback.hub.registry.AgentRegistry;
 import io.dialback.hub.registry.ClusteredAgentRegistry;
 import io.dialback.hub.registry.LocalAgentRegistry;
+import io.dialback.hub.tls.SelfSigned;
 import io.dialback.wire.Wire;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
@@ -22,6 +23,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -96,9 +99,12 @@ public final class HubVerticle extends VerticleBase {
               vertx.eventBus().consumer(Wire.HUB_AGENTS_LIST, this::listAgents);
               // Calls waiting on an agent fail as soon as any hub announces it left.
               vertx.eventBus().<JsonObject>consumer(Wire.HUB_AGENTS_EVENTS, this::onAgentEvent);
-              return vertx.deployVerticle(
-                  () -> new BridgeVerticle(bridge, cfg.serverOptions()),
-                  new DeploymentOptions().setInstances(cfg.instances()));
+              return prepareTls(cfg)
+                  .compose(
+                      selfSigned ->
+                          vertx.deployVerticle(
+                              () -> new BridgeVerticle(bridge, cfg.serverOptions(selfSigned)),
+                              new DeploymentOptions().setInstances(cfg.instances())));
             })
         .onSuccess(
             id -> {
@@ -170,6 +176,30 @@ public final class HubVerticle extends VerticleBase {
     ClusteredAgentRegistry clustered =
         new ClusteredAgentRegistry(vertx, hazelcast, cfg.cluster().leaseSeconds() * 1000L);
     return clustered.start().map(v -> clustered);
+  }
+
+  /** The hub's own certificate, made on first use, when TLS is on and the conf names none. */
+  private Future<SelfSigned> prepareTls(HubConfig cfg) {
+    if (!cfg.tls().selfSigned()) {
+      return Future.succeededFuture(null);
+    }
+    List<String> names = new ArrayList<>(cfg.tls().names());
+    names.add(0, cfg.host());
+    return vertx
+        .executeBlocking(() -> SelfSigned.in(Path.of(cfg.tls().dir()), names), false)
+        .onSuccess(
+            cert ->
+                log.info(
+                    "TLS: {} self-signed certificate {}; SHA-256 fingerprint {} (agents pin it with tls.pin, or trust {})",
+                    cert.generated() ? "made a" : "using the",
+                    cert.keyStore(),
+                    cert.fingerprint(),
+                    cert.certificate()))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new ConfigException(
+                        "tls.dir", "cannot make a certificate: " + e.getMessage())));
   }
 
   private void logReady(HubConfig cfg) {

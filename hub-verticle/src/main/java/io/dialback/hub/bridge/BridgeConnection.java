@@ -513,7 +513,7 @@ final class BridgeConnection implements FrameParser.Listener {
     }
     Login candidate;
     try {
-      candidate = hub.gate().authenticate(frame.getValue(Wire.BODY));
+      candidate = hub.gate().authenticate(frame.getValue(Wire.BODY), certifiedName());
     } catch (FrameException e) {
       loginRefused(replyAddress, e.code(), e.getMessage());
       return;
@@ -547,6 +547,29 @@ final class BridgeConnection implements FrameParser.Listener {
           }
           loggedIn(candidate, tried, replyAddress);
         });
+  }
+
+  /** The CN of the peer's verified client certificate, or {@code null} without one. */
+  private String certifiedName() {
+    if (!socket.isSsl()) {
+      return null;
+    }
+    try {
+      java.security.cert.Certificate[] chain = socket.sslSession().getPeerCertificates();
+      if (chain.length == 0 || !(chain[0] instanceof java.security.cert.X509Certificate)) {
+        return null;
+      }
+      String dn =
+          ((java.security.cert.X509Certificate) chain[0]).getSubjectX500Principal().getName();
+      for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(dn).getRdns()) {
+        if (rdn.getType().equalsIgnoreCase("CN")) {
+          return String.valueOf(rdn.getValue());
+        }
+      }
+      return null;
+    } catch (javax.net.ssl.SSLPeerUnverifiedException | javax.naming.InvalidNameException e) {
+      return null; // no client certificate
+    }
   }
 
   /** Closes this connection if its token was revoked or has expired (may run on any thread). */

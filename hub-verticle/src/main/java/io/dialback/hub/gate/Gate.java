@@ -36,12 +36,24 @@ public final class Gate {
 
   /** The login a body asks for, or the refusal to send back before closing. */
   public Login authenticate(Object body) throws FrameException {
+    return authenticate(body, null);
+  }
+
+  /**
+   * The login a body asks for on a connection whose verified client certificate names {@code
+   * certified} (or {@code null}). A certificate is an agent's identity: without a token it binds
+   * the name it carries; with a token, the token must allow that very name.
+   */
+  public Login authenticate(Object body, String certified) throws FrameException {
     if (!(body instanceof JsonObject)) {
       throw new FrameException(
           FailureCode.BAD_REQUEST, "hub.login needs a body {token, name?, meta?}");
     }
     JsonObject login = (JsonObject) body;
     Object token = login.getValue(Wire.LOGIN_TOKEN);
+    if (token == null && certified != null) {
+      return byCertificate(login, certified);
+    }
     if (!(token instanceof String) || ((String) token).isEmpty()) {
       throw new FrameException(FailureCode.BAD_REQUEST, "hub.login needs a string token");
     }
@@ -86,6 +98,30 @@ public final class Gate {
       throw new FrameException(
           FailureCode.DENIED, "token " + grant.id() + " may not bind the name " + chosen);
     }
+    if (certified != null && !certified.equals(chosen)) {
+      throw new FrameException(
+          FailureCode.DENIED, "the client certificate names " + certified + ", not " + chosen);
+    }
     return new Login(chosen, Role.AGENT, chosen, safeMeta, grant);
+  }
+
+  private static Login byCertificate(JsonObject login, String certified) throws FrameException {
+    if (!Wire.isValidAgentName(certified)) {
+      throw new FrameException(
+          FailureCode.DENIED,
+          "the client certificate's name \"" + certified + "\" is not a valid agent name");
+    }
+    Object name = login.getValue(Wire.LOGIN_NAME);
+    if (name != null && !certified.equals(name)) {
+      throw new FrameException(
+          FailureCode.DENIED, "the client certificate names " + certified + ", not " + name);
+    }
+    Object meta = login.getValue(Wire.LOGIN_META);
+    return new Login(
+        certified,
+        Role.AGENT,
+        certified,
+        meta instanceof JsonObject ? (JsonObject) meta : new JsonObject(),
+        null);
   }
 }
