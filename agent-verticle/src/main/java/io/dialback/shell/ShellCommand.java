@@ -104,6 +104,9 @@ public final class ShellCommand implements Callable<Integer> {
       // The shell reports what goes wrong itself; its stderr is for the user, not for logs.
       System.setProperty("DIALBACK_LOG_LEVEL", "ERROR");
     }
+    if (System.getenv("DIALBACK_AUDIT_LEVEL") == null) {
+      System.setProperty("DIALBACK_AUDIT_LEVEL", "WARN");
+    }
     if (token == null || token.isBlank()) {
       System.err.println("dialback: --token (or DIALBACK_TOKEN) is required");
       return Shell.USAGE;

@@ -84,10 +84,15 @@ public final class FileService {
               .eventBus()
               .<Object>localConsumer(
                   Wire.fsAddress(agentName, Wire.FS_WRITE),
-                  msg ->
-                      msg.fail(
-                          FailureCode.DENIED.code(),
-                          FailureCode.DENIED.message("agent " + agentName + " is read-only"))));
+                  msg -> {
+                    LoggerFactory.getLogger("dialback.audit")
+                        .info(
+                            "write-refused identity={} reason=\"read-only\"",
+                            msg.headers().get(Wire.HEADER_FROM));
+                    msg.fail(
+                        FailureCode.DENIED.code(),
+                        FailureCode.DENIED.message("agent " + agentName + " is read-only"));
+                  }));
     }
     uploads.start();
     return Future.succeededFuture();

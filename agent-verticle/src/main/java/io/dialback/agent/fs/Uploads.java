@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Uploads {
   private static final Logger log = LoggerFactory.getLogger(Uploads.class);
+  private static final Logger audit = LoggerFactory.getLogger("dialback.audit");
   private static final Pattern TEMP = Pattern.compile("^\\..*\\.dialback-[0-9a-f]{32}\\.part$");
 
   private final Vertx vertx;
@@ -159,13 +160,21 @@ final class Uploads {
               if (ar.failed()) {
                 active.remove(u.target, u);
                 discard(u);
+                audit.info(
+                    "write-failed identity={} path={} reason=\"{}\"",
+                    owner,
+                    path,
+                    ar.cause().getMessage());
                 FileService.fail(msg, ar.cause(), Wire.FS_WRITE);
                 return;
               }
               if (last) {
                 active.remove(u.target, u);
-                log.info(
-                    "{} wrote {} ({} bytes)", owner.isEmpty() ? "someone" : owner, path, u.offset);
+                audit.info(
+                    "write identity={} path={} bytes={}",
+                    owner.isEmpty() ? "-" : owner,
+                    path,
+                    u.offset);
               }
               msg.reply(
                   new JsonObject().put("path", path).put("offset", u.offset).put("done", last));
@@ -230,8 +239,9 @@ final class Uploads {
       Upload u = it.next();
       if (idle(u)) {
         it.remove();
-        log.info(
-            "abandoned the upload of {} at {} bytes; the old file is unchanged",
+        audit.info(
+            "write-abandoned identity={} path={} bytes={} (the old file is unchanged)",
+            u.owner,
             jail.relative(u.target),
             u.offset);
         discard(u);
