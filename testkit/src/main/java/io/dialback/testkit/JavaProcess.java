@@ -119,6 +119,23 @@ public final class JavaProcess implements AutoCloseable {
         name + ": no line matching " + regex + " within " + wait + ":\n" + logText());
   }
 
+  /** Waits until 127.0.0.1:{@code port} accepts connections (for a process that logs little). */
+  public JavaProcess awaitPort(int port, Duration wait) throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+        return this;
+      } catch (IOException e) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException(name + " exited with " + process.exitValue());
+        }
+        Thread.sleep(50);
+      }
+    }
+    throw new IllegalStateException(name + ": port " + port + " not open within " + wait);
+  }
+
   /** Number of log lines matching {@code regex} so far. */
   public long countLog(String regex) throws IOException {
     Pattern pattern = Pattern.compile(regex);
