@@ -165,17 +165,17 @@ public final class ShellCommand implements Callable<Integer> {
   }
 
   private BridgeClient connect(Vertx vertx, boolean oneShot) throws Exception {
-    BridgeClient client =
-        BridgeClient.create(
-            vertx,
-            ClientOptions.builder()
-                .hubs(hubs)
-                .token(token)
-                .net(net())
-                .pin(tls ? pin : null)
-                .backoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.25)
-                .maxConnectAttempts(oneShot ? Math.max(3, hubs.size()) : -1)
-                .build());
+    ClientOptions.Builder options =
+        ClientOptions.builder()
+            .hubs(hubs)
+            .token(token)
+            .net(net())
+            .backoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.25)
+            .maxConnectAttempts(oneShot ? Math.max(3, hubs.size()) : -1);
+    if (tls && pin != null) {
+      options.pin(pin);
+    }
+    BridgeClient client = BridgeClient.create(vertx, options.build());
     client.connect().await(60, TimeUnit.SECONDS);
     return client;
   }

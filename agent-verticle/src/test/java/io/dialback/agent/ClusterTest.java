@@ -66,6 +66,7 @@ class ClusterTest {
 
   @Test
   void threeHubsServeOneAddressSpaceAndSurviveAKillAndAFreeze() throws Exception {
+    io.dialback.testkit.TestFiles.deleteTree(logs); // only this run's logs
     JavaProcess[] hubs = new JavaProcess[3];
     for (int i = 0; i < 3; i++) {
       hubs[i] = startHub(i);

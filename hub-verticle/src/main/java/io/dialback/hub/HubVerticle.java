@@ -51,6 +51,7 @@ public final class HubVerticle extends VerticleBase {
   private final Supplier<ClusterManager> clusterManager;
   private final Path confFile;
   private ConfigRetriever watcher;
+  private JsonObject appliedAuth;
   private BridgeContext bridge;
   private AgentRegistry registry;
 
@@ -83,6 +84,7 @@ public final class HubVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HubConfig cfg = HubConfig.from(config(), env);
+    appliedAuth = config().getJsonObject("auth", new JsonObject());
     return startRegistry(cfg)
         .compose(
             r -> {
@@ -132,8 +134,13 @@ public final class HubVerticle extends VerticleBase {
                 .addStore(ConfFiles.fileStore(confFile)));
     watcher.listen(
         change -> {
+          JsonObject auth = change.getNewConfiguration().getJsonObject("auth", new JsonObject());
+          if (auth.equals(appliedAuth)) {
+            return; // e.g. the watcher's first read of an unchanged file
+          }
           try {
             HubConfig next = HubConfig.from(change.getNewConfiguration(), env);
+            appliedAuth = auth;
             bridge.gate(new Gate(next.tokens()));
             log.info("reloaded {}: {} tokens", confFile, next.tokens().size());
           } catch (RuntimeException e) {

@@ -78,10 +78,15 @@ class HubConfigTest {
         "limits.maxframebytes",
         "unknown key");
     assertRefused(
-        valid().put("tls", new JsonObject().put("enabled", true)),
+        valid().put("tls", new JsonObject().put("enabled", true).put("certPath", "/etc/hostname")),
         Map.of(),
-        "tls.certPath",
-        "is required");
+        "tls.keyPath",
+        "give both certPath and keyPath");
+    assertRefused(
+        valid().put("tls", new JsonObject().put("enabled", true).put("clientAuth", "required")),
+        Map.of(),
+        "tls.clientCaPath",
+        "is required with clientAuth required");
     assertRefused(
         valid()
             .put(

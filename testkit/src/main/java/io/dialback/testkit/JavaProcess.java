@@ -53,7 +53,7 @@ public final class JavaProcess implements AutoCloseable {
     // One log per process instance: a restarted process must not find its predecessor's lines.
     Path log = logDir.resolve(name + "-" + STARTS.incrementAndGet() + ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.redirectOutput(ProcessBuilder.Redirect.to(log.toFile())); // a fresh log per process
     builder.environment().keySet().removeIf(k -> k.startsWith("DIALBACK_"));
     builder.environment().putAll(env);
     return new JavaProcess(name, builder.start(), log);

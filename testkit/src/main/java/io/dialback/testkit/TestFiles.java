@@ -35,6 +35,18 @@ public final class TestFiles {
     return path;
   }
 
+  /** Deletes a folder and everything below it, if it exists. */
+  public static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
   /** SHA-256 of a file, streamed. */
   public static String sha256(Path path) throws IOException {
     try (InputStream in = Files.newInputStream(path)) {
