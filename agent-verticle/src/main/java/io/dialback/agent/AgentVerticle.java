@@ -8,6 +8,7 @@ import io.dialback.client.LoginReply;
 import io.dialback.client.Registration;
 import io.dialback.conf.ConfigException;
 import io.dialback.wire.FailureCode;
+import io.dialback.wire.Frames;
 import io.dialback.wire.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -143,7 +144,7 @@ public final class AgentVerticle extends VerticleBase {
     JsonObject config =
         spec.config()
             .copy()
-            .put(AgentService.ADDRESS, address)
+            .put(AgentService.ADDRESS, Wire.localAddress(address))
             .put(AgentService.ROOT, root.toString())
             .put("agent", cfg.name());
     try {
@@ -203,7 +204,7 @@ public final class AgentVerticle extends VerticleBase {
     inFlight++;
     vertx
         .eventBus()
-        .request(call.address(), call.body(), options)
+        .request(Wire.localAddress(call.address()), call.body(), options)
         .onComplete(
             ar -> {
               inFlight--;
@@ -211,7 +212,9 @@ public final class AgentVerticle extends VerticleBase {
                 return;
               }
               if (ar.succeeded()) {
-                call.reply(ar.result().body());
+                // Headers carry a binary reply's metadata (fs.read with binary: true).
+                JsonObject headers = Frames.headers(ar.result().headers());
+                call.reply(ar.result().body(), headers.isEmpty() ? null : headers);
               } else if (ar.cause() instanceof ReplyException) {
                 ReplyException e = (ReplyException) ar.cause();
                 if (e.failureType() == ReplyFailure.RECIPIENT_FAILURE) {

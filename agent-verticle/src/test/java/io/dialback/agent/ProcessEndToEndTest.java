@@ -26,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,7 +141,7 @@ class ProcessEndToEndTest {
     for (JavaProcess p : List.of(hub, alpha)) {
       assertThat(p.isAlive()).isTrue();
       assertThat(p.logText()).doesNotContain("OutOfMemoryError");
-      long used = heapUsedBytes(p);
+      long used = p.heapUsed(true);
       System.out.printf(
           "%s heap used after the transfer: %d KiB%n", p == hub ? "hub" : "agent", used / 1024);
       assertThat(used).isLessThan(64L * 1024 * 1024);
@@ -239,29 +237,5 @@ class ProcessEndToEndTest {
             .bodyAsJsonObject()
             .getJsonArray("agents");
     return agents.stream().map(a -> ((JsonObject) a).getString("name")).toList();
-  }
-
-  /** Used heap of a process after a full GC, from {@code jcmd} (part of the JDK). */
-  private static long heapUsedBytes(JavaProcess p) throws Exception {
-    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    Process gc =
-        new ProcessBuilder(jcmd, String.valueOf(p.pid()), "GC.run")
-            .redirectErrorStream(true)
-            .start();
-    gc.getInputStream().readAllBytes();
-    gc.waitFor(30, TimeUnit.SECONDS);
-    Process info =
-        new ProcessBuilder(jcmd, String.valueOf(p.pid()), "GC.heap_info")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(info.getInputStream().readAllBytes());
-    info.waitFor(30, TimeUnit.SECONDS);
-    Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
-    long used = 0;
-    while (m.find()) {
-      used += Long.parseLong(m.group(2)) * 1024;
-    }
-    assertThat(used).as("jcmd GC.heap_info output: " + out).isPositive();
-    return used;
   }
 }

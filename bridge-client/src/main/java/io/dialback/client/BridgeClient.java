@@ -1,5 +1,6 @@
 package io.dialback.client;
 
+import io.dialback.wire.Envelope;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.FrameException;
 import io.dialback.wire.FrameParser;
@@ -72,6 +73,9 @@ public final class BridgeClient {
   private int hubIndex;
   private long nextReplyId;
 
+  /** Whether the current connection's hub granted binary-extension frames. */
+  private boolean binary;
+
   private final Map<String, Pending> pending = new HashMap<>();
   private final ArrayDeque<Promise<Void>> pongWaiters = new ArrayDeque<>();
   private final Map<String, Consumer> consumers = new LinkedHashMap<>();
@@ -131,6 +135,16 @@ public final class BridgeClient {
           }
           return firstLogin.future();
         });
+  }
+
+  /** The context all of this client's work runs on (callers on it skip a thread hop). */
+  public Context context() {
+    return context;
+  }
+
+  /** Whether the current connection carries binary data as raw bytes (binary extension). */
+  public boolean binary() {
+    return binary;
   }
 
   /** The state right now (read from any thread; may be stale by the time it is used). */
@@ -338,6 +352,10 @@ public final class BridgeClient {
     if (!options.meta().isEmpty()) {
       body.put(Wire.LOGIN_META, options.meta());
     }
+    if (options.binary()) {
+      body.put(Wire.LOGIN_BINARY, true);
+    }
+    binary = false; // until this connection's hub says otherwise
     requestOnConnection(Wire.HUB_LOGIN, body, options.requestTimeout(), null)
         .onComplete(
             ar -> {
@@ -353,6 +371,7 @@ public final class BridgeClient {
   }
 
   private void loggedIn(JsonObject reply, HostAndPort hub) {
+    binary = Boolean.TRUE.equals(reply.getValue(Wire.LOGIN_BINARY));
     login =
         new LoginReply(
             reply.getString(Wire.LOGIN_IDENTITY),
@@ -524,15 +543,15 @@ public final class BridgeClient {
   // ---- frames in ----
 
   private void onServerFrame(long id, Buffer payload) {
-    JsonObject frame;
+    Envelope frame;
     try {
-      frame = Frames.decode(payload);
+      frame = Envelope.read(payload, binary);
     } catch (FrameException e) {
       log.warn("ignoring a frame from the hub: {}", e.getMessage());
       return;
     }
-    String type = frame.getValue(Wire.TYPE) instanceof String ? frame.getString(Wire.TYPE) : "";
-    Object rawAddress = frame.getValue(Wire.ADDRESS);
+    String type = frame.type() instanceof String ? (String) frame.type() : "";
+    Object rawAddress = frame.address();
     String address = rawAddress instanceof String ? (String) rawAddress : null;
     switch (type) {
       case Wire.PONG:
@@ -552,13 +571,13 @@ public final class BridgeClient {
     }
   }
 
-  private void onMessage(long id, String address, JsonObject frame) {
+  private void onMessage(long id, String address, Envelope frame) {
     if (address == null) {
       log.warn("ignoring a message without address");
       return;
     }
-    Object replyAddress = frame.getValue(Wire.REPLY_ADDRESS);
-    Object headers = frame.getValue(Wire.HEADERS);
+    Object replyAddress = frame.replyAddress();
+    Object headers = frame.headers();
     BridgeMessage message =
         new BridgeMessage(
             this,
@@ -566,8 +585,8 @@ public final class BridgeClient {
             address,
             replyAddress instanceof String ? (String) replyAddress : null,
             headers instanceof JsonObject ? (JsonObject) headers : null,
-            frame.getValue(Wire.BODY),
-            !Boolean.FALSE.equals(frame.getValue(Wire.SEND_FLAG)));
+            frame,
+            !Boolean.FALSE.equals(frame.send()));
     Pending p = pending.remove(address);
     if (p != null) {
       vertx.cancelTimer(p.timer());
@@ -589,7 +608,7 @@ public final class BridgeClient {
     }
   }
 
-  private void onErr(String address, JsonObject frame) {
+  private void onErr(String address, Envelope frame) {
     if (address != null) {
       Pending p = pending.remove(address);
       if (p != null) {
@@ -608,15 +627,20 @@ public final class BridgeClient {
       }
     }
     if (errorHandler != null) {
-      errorHandler.handle(frame);
+      JsonObject err = new JsonObject().put(Wire.TYPE, Wire.ERR);
+      if (address != null) {
+        err.put(Wire.ADDRESS, address);
+      }
+      errorHandler.handle(
+          err.put(Wire.FAILURE_CODE, frame.failureCode()).put(Wire.MESSAGE_FIELD, frame.message()));
     } else {
-      log.warn("error from the hub: {}", frame.getValue(Wire.MESSAGE_FIELD));
+      log.warn("error from the hub: {}", frame.message());
     }
   }
 
-  private static ReplyException toException(JsonObject frame) {
+  private static ReplyException toException(Envelope frame) {
     ReplyFailure type = ReplyFailure.RECIPIENT_FAILURE;
-    Object rawType = frame.getValue(Wire.FAILURE_TYPE);
+    Object rawType = frame.failureType();
     if (rawType instanceof String) {
       try {
         type = ReplyFailure.valueOf((String) rawType);
@@ -624,8 +648,8 @@ public final class BridgeClient {
         // keep RECIPIENT_FAILURE
       }
     }
-    Object code = frame.getValue(Wire.FAILURE_CODE);
-    Object message = frame.getValue(Wire.MESSAGE_FIELD);
+    Object code = frame.failureCode();
+    Object message = frame.message();
     return new ReplyException(
         type,
         code instanceof Number ? ((Number) code).intValue() : -1,
@@ -642,7 +666,7 @@ public final class BridgeClient {
     JsonObject frame = Frames.send(Wire.SEND, address, replyAddress, h, body);
     Buffer encoded;
     try {
-      encoded = Frames.encode(frame);
+      encoded = encode(frame);
     } catch (EncodeException e) {
       return Future.failedFuture(
           new IllegalArgumentException("body cannot be written as JSON: " + e.getMessage(), e));
@@ -718,12 +742,27 @@ public final class BridgeClient {
   private Future<Void> write(JsonObject frame) {
     Buffer encoded;
     try {
-      encoded = Frames.encode(frame);
+      encoded = encode(frame);
     } catch (EncodeException e) {
       return Future.failedFuture(
           new IllegalArgumentException("body cannot be written as JSON: " + e.getMessage(), e));
     }
     return socket.write(encoded);
+  }
+
+  /** A frame's bytes: binary data as a binary-extension frame where the hub granted them. */
+  private Buffer encode(JsonObject frame) {
+    Object body = frame.getMap().get(Wire.BODY); // getValue would turn a Buffer into base64
+    if (binary && body instanceof Buffer) {
+      JsonObject header = new JsonObject();
+      for (Map.Entry<String, Object> field : frame) {
+        if (!field.getKey().equals(Wire.BODY)) {
+          header.put(field.getKey(), field.getValue());
+        }
+      }
+      return Frames.encodeBinary(header, (Buffer) body);
+    }
+    return Frames.encode(frame);
   }
 
   private void failPending(ReplyException cause) {

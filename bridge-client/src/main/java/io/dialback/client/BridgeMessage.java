@@ -1,6 +1,9 @@
 package io.dialback.client;
 
+import io.dialback.wire.Envelope;
+import io.dialback.wire.RawJson;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -15,7 +18,9 @@ public final class BridgeMessage {
   private final String address;
   private final String replyAddress;
   private final JsonObject headers;
-  private final Object body;
+  private final Envelope frame;
+  private Object body;
+  private boolean decoded;
   private final boolean send;
 
   BridgeMessage(
@@ -24,14 +29,14 @@ public final class BridgeMessage {
       String address,
       String replyAddress,
       JsonObject headers,
-      Object body,
+      Envelope frame,
       boolean send) {
     this.client = client;
     this.connection = connection;
     this.address = address;
     this.replyAddress = replyAddress;
     this.headers = headers == null ? new JsonObject() : headers;
-    this.body = body;
+    this.frame = frame;
     this.send = send;
   }
 
@@ -48,13 +53,35 @@ public final class BridgeMessage {
     return headers;
   }
 
-  /** The JSON body: a {@code JsonObject}, {@code JsonArray}, string, number, boolean or null. */
+  /**
+   * The body: a {@code JsonObject}, {@code JsonArray}, string, number, boolean or null — or a
+   * {@code Buffer} for binary-extension data. Decoded on first use.
+   */
   public Object body() {
+    if (!decoded) {
+      body = frame.body();
+      decoded = true;
+    }
     return body;
+  }
+
+  /**
+   * The JSON body as it arrived, undecoded (for passing it on: a reply or request with it as body
+   * copies it verbatim); {@code null} for binary data or no body.
+   */
+  public RawJson rawBody() {
+    Buffer raw = frame.rawBody();
+    return raw == null ? null : new RawJson(raw);
+  }
+
+  /** Binary-extension data, or {@code null} for a JSON body. */
+  public Buffer binary() {
+    return frame.binary();
   }
 
   /** The body as an object; fails with a clear message when it is something else. */
   public JsonObject bodyAsJsonObject() {
+    Object body = body();
     if (body instanceof JsonObject) {
       return (JsonObject) body;
     }
@@ -63,6 +90,7 @@ public final class BridgeMessage {
   }
 
   public JsonArray bodyAsJsonArray() {
+    Object body = body();
     if (body instanceof JsonArray) {
       return (JsonArray) body;
     }

@@ -22,6 +22,7 @@ public final class ClientOptions {
   private final Backoff backoff;
   private final int maxConnectAttempts;
   private final int maxFrameBytes;
+  private final boolean binary;
 
   private ClientOptions(Builder b) {
     this.hubs = List.copyOf(b.hubs);
@@ -35,6 +36,12 @@ public final class ClientOptions {
     this.backoff = new Backoff(b.initialBackoff, b.maxBackoff, b.jitter);
     this.maxConnectAttempts = b.maxConnectAttempts;
     this.maxFrameBytes = b.maxFrameBytes;
+    this.binary = b.binary;
+  }
+
+  /** Whether to ask hubs for the binary extension (raw bytes for binary data, no base64). */
+  public boolean binary() {
+    return binary;
   }
 
   public static Builder builder() {
@@ -105,6 +112,7 @@ public final class ClientOptions {
     private double jitter = 0.25;
     private int maxConnectAttempts = -1;
     private int maxFrameBytes = io.dialback.wire.Wire.DEFAULT_MAX_FRAME_BYTES;
+    private boolean binary = true;
 
     private Builder() {}
 
@@ -200,6 +208,12 @@ public final class ClientOptions {
             "maxConnectAttempts must be -1 or positive: " + attempts);
       }
       this.maxConnectAttempts = attempts;
+      return this;
+    }
+
+    /** Ask hubs for binary-extension frames (default: yes; a hub that has none says so). */
+    public Builder binary(boolean binary) {
+      this.binary = binary;
       return this;
     }
 

@@ -110,6 +110,9 @@ public final class Download {
             .put("path", remotePath)
             .put("offset", offset)
             .put("length", options.chunkBytes());
+    if (client.binary()) {
+      body.put("binary", true); // raw bytes instead of base64 JSON
+    }
     client
         .request(address, body, options.requestTimeout(), null)
         .onComplete(
@@ -128,24 +131,31 @@ public final class Download {
   }
 
   private void onChunk(long offset, BridgeMessage reply) {
-    JsonObject chunk;
-    byte[] data;
+    Buffer data;
+    long chunkSize;
+    long chunkModified;
     try {
-      chunk = reply.bodyAsJsonObject();
-      data = Base64.getDecoder().decode(chunk.getString("data", ""));
+      if (reply.binary() != null) {
+        data = reply.binary();
+        chunkSize = Long.parseLong(reply.headers().getString(Wire.FS_SIZE));
+        chunkModified = Long.parseLong(reply.headers().getString(Wire.FS_MODIFIED));
+      } else {
+        JsonObject chunk = reply.bodyAsJsonObject();
+        data = Buffer.buffer(Base64.getDecoder().decode(chunk.getString("data", "")));
+        chunkSize = chunk.getLong("size", -1L);
+        chunkModified = chunk.getLong("modified", 0L);
+      }
     } catch (RuntimeException e) {
       fail(
           FailureCode.INTERNAL.exception(
               "malformed chunk at offset " + offset + ": " + e.getMessage()));
       return;
     }
-    long chunkSize = chunk.getLong("size", -1L);
-    long chunkModified = chunk.getLong("modified", 0L);
     if (size < 0) {
       size = chunkSize;
       modified = chunkModified;
-      stride = data.length;
-      nextOffset = data.length;
+      stride = data.length();
+      nextOffset = data.length();
       if (stride == 0 && size > 0) {
         fail(FailureCode.INTERNAL.exception("the agent returned an empty first chunk"));
         return;
@@ -155,19 +165,19 @@ public final class Download {
       return;
     }
     long expected = Math.min(stride, size - offset);
-    if (data.length != expected) {
+    if (data.length() != expected) {
       fail(
           FailureCode.CONFLICT.exception(
               "chunk at offset "
                   + offset
                   + " has "
-                  + data.length
+                  + data.length()
                   + " bytes, expected "
                   + expected));
       return;
     }
     inFlight++; // the write counts as in flight until it is on disk
-    file.write(Buffer.buffer(data), offset)
+    file.write(data, offset)
         .onComplete(
             w -> {
               inFlight--;
@@ -175,7 +185,7 @@ public final class Download {
                 fail(w.cause());
                 return;
               }
-              written += data.length;
+              written += data.length();
               if (options.progress() != null) {
                 options.progress().update(written, size);
               }

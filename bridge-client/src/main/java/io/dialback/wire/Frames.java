@@ -47,8 +47,54 @@ public final class Frames {
     return (JsonObject) value;
   }
 
-  /** Length prefix plus the UTF-8 JSON of {@code frame}. */
+  private static final byte[] BODY_FIELD =
+      ",\"body\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+  /**
+   * Length prefix plus {@code envelope} with {@code rawBody} (JSON text, as it arrived) as its
+   * {@code body}: the body is copied, never parsed or re-encoded.
+   */
+  public static Buffer encodeWithRawBody(JsonObject envelope, Buffer rawBody) {
+    Buffer head = envelope.toBuffer(); // {...} without a body
+    int length = head.length() - 1 + BODY_FIELD.length + rawBody.length() + 1;
+    return Buffer.buffer(length + 4)
+        .appendInt(length)
+        .appendBuffer(head, 0, head.length() - 1)
+        .appendBytes(BODY_FIELD)
+        .appendBuffer(rawBody)
+        .appendByte((byte) '}');
+  }
+
+  /**
+   * A binary-extension frame: length prefix, NUL, the header's length, the header (a frame object
+   * without its body), then {@code data} as raw bytes.
+   */
+  public static Buffer encodeBinary(JsonObject header, Buffer data) {
+    Buffer head = header.toBuffer();
+    int length = 1 + 4 + head.length() + data.length();
+    return Buffer.buffer(length + 4)
+        .appendInt(length)
+        .appendByte(BINARY_MARKER)
+        .appendInt(head.length())
+        .appendBuffer(head)
+        .appendBuffer(data);
+  }
+
+  /**
+   * Length prefix plus the UTF-8 JSON of {@code frame}; a {@link RawJson} body is copied in as it
+   * is.
+   */
   public static Buffer encode(JsonObject frame) {
+    Object body = frame.getMap().get(Wire.BODY);
+    if (body instanceof RawJson) {
+      JsonObject envelope = new JsonObject();
+      for (Map.Entry<String, Object> field : frame) {
+        if (!field.getKey().equals(Wire.BODY)) {
+          envelope.put(field.getKey(), field.getValue());
+        }
+      }
+      return encodeWithRawBody(envelope, ((RawJson) body).json());
+    }
     Buffer json = frame.toBuffer();
     return Buffer.buffer(json.length() + 4).appendInt(json.length()).appendBuffer(json);
   }
@@ -102,12 +148,18 @@ public final class Frames {
     return frame.put(Wire.FAILURE_CODE, code.code()).put(Wire.MESSAGE_FIELD, code.message(detail));
   }
 
-  /** Headers of an event-bus message as the JSON object a frame carries. */
+  /**
+   * Headers of an event-bus message as the JSON object a frame carries, without the hubs' internal
+   * ones ({@code dialback.*} other than {@code dialback.from}).
+   */
   public static JsonObject headers(MultiMap headers) {
     JsonObject json = new JsonObject();
     if (headers != null && !headers.isEmpty()) {
       for (Map.Entry<String, String> entry : headers) {
-        json.put(entry.getKey(), entry.getValue());
+        String name = entry.getKey();
+        if (!name.startsWith("dialback.") || name.equals(Wire.HEADER_FROM)) {
+          json.put(name, entry.getValue());
+        }
       }
     }
     return json;

@@ -44,6 +44,29 @@ public final class Wire {
   public static final String HEADER_CODEC = "codecName";
 
   /**
+   * Marks a {@code Buffer} body on the event bus as JSON text passed on undecoded (value {@code
+   * json}); a {@code Buffer} body without it is binary data. Internal to hubs: never sent in a
+   * frame.
+   */
+  public static final String HEADER_BODY = "dialback.body";
+
+  /** The value of {@link #HEADER_BODY} for undecoded JSON. */
+  public static final String BODY_JSON = "json";
+
+  /** On a request from a bridge connection: its reply may travel as undecoded JSON. Internal. */
+  public static final String HEADER_RAW_REPLY = "dialback.raw-reply";
+
+  /** Login field: the client asks for binary-extension frames; the reply says if granted. */
+  public static final String LOGIN_BINARY = "binary";
+
+  // Headers of a binary fs.read reply (the data is the body).
+  public static final String FS_PATH = "path";
+  public static final String FS_OFFSET = "offset";
+  public static final String FS_SIZE = "size";
+  public static final String FS_MODIFIED = "modified";
+  public static final String FS_EOF = "eof";
+
+  /**
    * The authenticated identity of the connection a message came from, set by the hub on every
    * message it forwards (a value the client set itself is replaced).
    */
@@ -108,6 +131,27 @@ public final class Wire {
   /** {@code agent.<name>.fs.<operation>}: the file service of agent {@code name}. */
   public static String fsAddress(String name, String operation) {
     return agentAddress(name, FS, operation);
+  }
+
+  /** Prefix of the addresses an agent's own services answer inside the agent's Vert.x. */
+  public static final String LOCAL_PREFIX = "dialback.local.";
+
+  /**
+   * Where, inside an agent's Vert.x, the service behind bridge address {@code address} answers.
+   * Apart from {@code agent.<name>.*}, so that a hub and agents embedded in one Vert.x never meet
+   * on the same address: {@code agent.<name>.*} is only ever the bridge.
+   */
+  public static String localAddress(String address) {
+    return LOCAL_PREFIX + address;
+  }
+
+  /**
+   * Whether {@code address} is a call to an agent's service ({@code agent.<name>.*} but not its
+   * {@code events.*}, which anyone may listen to).
+   */
+  public static boolean isAgentCall(String address) {
+    String name = agentNameOf(address);
+    return name != null && !address.startsWith(agentEventsPrefix(name));
   }
 
   /**

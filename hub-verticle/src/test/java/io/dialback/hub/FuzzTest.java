@@ -25,8 +25,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,7 +95,7 @@ class FuzzTest {
         good++;
         slowest = Math.max(slowest, System.nanoTime() - sent);
         if (System.nanoTime() > nextHeapCheck) {
-          peakHeap = Math.max(peakHeap, heapUsed(hub));
+          peakHeap = Math.max(peakHeap, hub.heapUsed(false));
           nextHeapCheck = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         }
         Thread.sleep(5);
@@ -105,7 +103,7 @@ class FuzzTest {
       for (Thread t : fuzzers) {
         t.join();
       }
-      peakHeap = Math.max(peakHeap, heapUsed(hub));
+      peakHeap = Math.max(peakHeap, hub.heapUsed(false));
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.printf(
           "fuzz: %d frames in %.1f s over %d connections; %d connections dropped by the hub; %d err frames returned;"
@@ -327,21 +325,5 @@ class FuzzTest {
         // gone already
       }
     }
-  }
-
-  private static long heapUsed(JavaProcess p) throws Exception {
-    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    Process info =
-        new ProcessBuilder(jcmd, String.valueOf(p.pid()), "GC.heap_info")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(info.getInputStream().readAllBytes());
-    info.waitFor(30, TimeUnit.SECONDS);
-    Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
-    long used = 0;
-    while (m.find()) {
-      used += Long.parseLong(m.group(2)) * 1024;
-    }
-    return used;
   }
 }

@@ -136,6 +136,47 @@ public final class JavaProcess implements AutoCloseable {
     throw new IllegalStateException(name + ": port " + port + " not open within " + wait);
   }
 
+  /**
+   * The process's used heap in bytes, as {@code jcmd GC.heap_info} reports it (after a full GC if
+   * {@code collectFirst}).
+   */
+  public long heapUsed(boolean collectFirst) throws IOException, InterruptedException {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    if (collectFirst) {
+      Process gc =
+          new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.run")
+              .redirectErrorStream(true)
+              .start();
+      gc.getInputStream().readAllBytes();
+      gc.waitFor(30, TimeUnit.SECONDS);
+    }
+    Process info =
+        new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.heap_info")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    info.waitFor(30, TimeUnit.SECONDS);
+    java.util.regex.Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
+    long used = 0;
+    while (m.find()) {
+      used += Long.parseLong(m.group(2)) * 1024;
+    }
+    if (used == 0) {
+      throw new IOException("no heap figures from jcmd: " + out);
+    }
+    return used;
+  }
+
+  /** Resident memory of the process in bytes (Linux). */
+  public long rssBytes() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+      if (line.startsWith("VmRSS")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+      }
+    }
+    return 0;
+  }
+
   /** Number of log lines matching {@code regex} so far. */
   public long countLog(String regex) throws IOException {
     Pattern pattern = Pattern.compile(regex);

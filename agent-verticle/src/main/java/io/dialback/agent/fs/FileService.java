@@ -3,8 +3,11 @@ package io.dialback.agent.fs;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.Wire;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -76,14 +79,15 @@ public final class FileService {
       consumers.add(
           vertx
               .eventBus()
-              .<Object>localConsumer(Wire.fsAddress(agentName, Wire.FS_WRITE), uploads::write));
+              .<Object>localConsumer(
+                  Wire.localAddress(Wire.fsAddress(agentName, Wire.FS_WRITE)), uploads::write));
     } else {
       // Answer writes with a clear refusal rather than "no handlers".
       consumers.add(
           vertx
               .eventBus()
               .<Object>localConsumer(
-                  Wire.fsAddress(agentName, Wire.FS_WRITE),
+                  Wire.localAddress(Wire.fsAddress(agentName, Wire.FS_WRITE)),
                   msg -> {
                     LoggerFactory.getLogger("dialback.audit")
                         .info(
@@ -104,21 +108,24 @@ public final class FileService {
     return workers.close();
   }
 
-  private void register(String operation, Function<JsonObject, Callable<JsonObject>> op) {
-    String address = Wire.fsAddress(agentName, operation);
+  /** A binary fs.read reply: the bytes as the body, the rest in headers. */
+  private record Chunk(Buffer data, MultiMap headers) {}
+
+  private void register(String operation, Function<JsonObject, Callable<Object>> op) {
+    String address = Wire.localAddress(Wire.fsAddress(agentName, operation));
     consumers.add(
         vertx.eventBus().<Object>localConsumer(address, msg -> serve(operation, msg, op)));
   }
 
   private void serve(
-      String operation, Message<Object> msg, Function<JsonObject, Callable<JsonObject>> op) {
+      String operation, Message<Object> msg, Function<JsonObject, Callable<Object>> op) {
     if (!(msg.body() instanceof JsonObject)) {
       msg.fail(
           FailureCode.BAD_REQUEST.code(),
           FailureCode.BAD_REQUEST.message("body must be an object"));
       return;
     }
-    Callable<JsonObject> task;
+    Callable<Object> task;
     try {
       task = op.apply((JsonObject) msg.body());
     } catch (FsException e) {
@@ -138,7 +145,10 @@ public final class FileService {
         .onComplete(
             ar -> {
               inFlight--;
-              if (ar.succeeded()) {
+              if (ar.succeeded() && ar.result() instanceof Chunk) {
+                Chunk chunk = (Chunk) ar.result();
+                msg.reply(chunk.data(), new DeliveryOptions().setHeaders(chunk.headers()));
+              } else if (ar.succeeded()) {
                 msg.reply(ar.result());
               } else {
                 fail(msg, ar.cause(), operation);
@@ -171,7 +181,7 @@ public final class FileService {
 
   // ---- operations: each validates its request on the event loop, then returns the blocking work
 
-  private Callable<JsonObject> list(JsonObject req) {
+  private Callable<Object> list(JsonObject req) {
     String path = pathOf(req, true);
     int offset = intOf(req, "offset", 0);
     return () -> {
@@ -202,16 +212,17 @@ public final class FileService {
     };
   }
 
-  private Callable<JsonObject> stat(JsonObject req) {
+  private Callable<Object> stat(JsonObject req) {
     String path = pathOf(req, true);
     return () -> describe(jail.existing(path), true).put("path", path);
   }
 
-  private Callable<JsonObject> read(JsonObject req) {
+  private Callable<Object> read(JsonObject req) {
     String path = pathOf(req, false);
     long offset = longOf(req, "offset", 0);
     long asked = longOf(req, "length", settings.chunkBytes());
     int length = (int) Math.min(asked, settings.chunkBytes());
+    boolean binary = Boolean.TRUE.equals(req.getValue("binary"));
     return () -> {
       Path file = jail.existing(path);
       BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
@@ -234,6 +245,16 @@ public final class FileService {
       }
       int got = buf.position();
       byte[] bytes = got == n ? buf.array() : java.util.Arrays.copyOf(buf.array(), got);
+      if (binary) {
+        MultiMap headers =
+            MultiMap.caseInsensitiveMultiMap()
+                .add(Wire.FS_PATH, path)
+                .add(Wire.FS_OFFSET, String.valueOf(offset))
+                .add(Wire.FS_SIZE, String.valueOf(size))
+                .add(Wire.FS_MODIFIED, String.valueOf(attrs.lastModifiedTime().toMillis()))
+                .add(Wire.FS_EOF, String.valueOf(offset + got >= size));
+        return new Chunk(Buffer.buffer(bytes), headers);
+      }
       return new JsonObject()
           .put("path", path)
           .put("offset", offset)

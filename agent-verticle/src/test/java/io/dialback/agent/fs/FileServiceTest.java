@@ -63,7 +63,7 @@ class FileServiceTest {
       options.addHeader(Wire.HEADER_FROM, from);
     }
     Future<io.vertx.core.eventbus.Message<Object>> reply =
-        vertx.eventBus().request(Wire.fsAddress("alpha", op), body, options);
+        vertx.eventBus().request(Wire.localAddress(Wire.fsAddress("alpha", op)), body, options);
     return (JsonObject) reply.await(10, TimeUnit.SECONDS).body();
   }
 
@@ -214,7 +214,9 @@ class FileServiceTest {
       calls.add(
           vertx
               .eventBus()
-              .request(Wire.fsAddress("alpha", "read"), new JsonObject().put("path", "f.bin")));
+              .request(
+                  Wire.localAddress(Wire.fsAddress("alpha", "read")),
+                  new JsonObject().put("path", "f.bin")));
     }
     int busy = 0;
     for (Future<io.vertx.core.eventbus.Message<Object>> f : calls) {

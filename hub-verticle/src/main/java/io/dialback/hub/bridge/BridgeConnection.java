@@ -2,6 +2,7 @@ package io.dialback.hub.bridge;
 
 import io.dialback.hub.gate.Login;
 import io.dialback.hub.registry.AgentRecord;
+import io.dialback.wire.Envelope;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.FrameException;
 import io.dialback.wire.FrameParser;
@@ -63,6 +64,11 @@ final class BridgeConnection implements FrameParser.Listener {
   private final String remote;
   private final String host;
   private boolean admitted;
+
+  /** Whether the peer asked for binary-extension frames at login (and so may send them). */
+  private boolean binary;
+
+  private boolean binaryAsked;
   private int refusals;
 
   private State state = State.AWAITING_LOGIN;
@@ -147,14 +153,14 @@ final class BridgeConnection implements FrameParser.Listener {
   }
 
   private void dispatch(Buffer payload) {
-    JsonObject frame;
+    Envelope frame;
     try {
-      frame = Frames.decode(payload);
+      frame = Envelope.read(payload, binary);
     } catch (FrameException e) {
       refuseFrame(e.code(), e, null);
       return;
     }
-    Object type = frame.getValue(Wire.TYPE);
+    Object type = frame.type();
     if (!(type instanceof String)) {
       refuseFrame(
           FailureCode.BAD_REQUEST,
@@ -172,7 +178,7 @@ final class BridgeConnection implements FrameParser.Listener {
       case Wire.UNREGISTER:
         if (state == State.OPEN) {
           onAddressed((String) type, frame);
-        } else if (Wire.SEND.equals(type) && Wire.HUB_LOGIN.equals(frame.getValue(Wire.ADDRESS))) {
+        } else if (Wire.SEND.equals(type) && Wire.HUB_LOGIN.equals(frame.address())) {
           onLogin(frame);
         } else {
           refuseAndClose(
@@ -206,12 +212,12 @@ final class BridgeConnection implements FrameParser.Listener {
     }
   }
 
-  private void onAddressed(String type, JsonObject frame) {
+  private void onAddressed(String type, Envelope frame) {
     String replyAddress;
     String address;
     try {
-      replyAddress = optionalString(frame, Wire.REPLY_ADDRESS);
-      address = optionalString(frame, Wire.ADDRESS);
+      replyAddress = optionalString(frame.replyAddress(), Wire.REPLY_ADDRESS);
+      address = optionalString(frame.address(), Wire.ADDRESS);
       if (address == null || address.isEmpty()) {
         throw new FrameException(FailureCode.BAD_REQUEST, "frame has no address");
       }
@@ -227,7 +233,7 @@ final class BridgeConnection implements FrameParser.Listener {
         case Wire.PUBLISH:
           hub.policy().checkPublish(login, address);
           checkRate();
-          eventBus.publish(address, body(frame), deliveryOptions(frame));
+          eventBus.publish(address, decodedBody(frame), deliveryOptions(frame));
           break;
         case Wire.REGISTER:
           onRegister(address);
@@ -276,7 +282,7 @@ final class BridgeConnection implements FrameParser.Listener {
     }
   }
 
-  private void onSend(String address, String replyAddress, JsonObject frame) throws FrameException {
+  private void onSend(String address, String replyAddress, Envelope frame) throws FrameException {
     Delivery delivery = awaitingReply.remove(address);
     if (delivery != null) {
       onReply(delivery.message(), replyAddress, frame);
@@ -284,12 +290,15 @@ final class BridgeConnection implements FrameParser.Listener {
     }
     hub.policy().checkSend(login, address);
     checkRate();
-    Object body = body(frame);
     DeliveryOptions options = deliveryOptions(frame);
+    // Only an agent's own connection consumes agent.<name>.* (the policy sees to it), so the body
+    // can travel undecoded; anything else may be a Vert.x consumer that wants the value.
+    Object body = Wire.isAgentCall(address) ? passedOn(frame, options) : decodedBody(frame);
     if (replyAddress == null) {
       eventBus.send(address, body, options);
       return;
     }
+    options.addHeader(Wire.HEADER_RAW_REPLY, "1");
     if (hub.draining()) {
       throw new FrameException(FailureCode.UNAVAILABLE, "the hub is shutting down");
     }
@@ -374,22 +383,27 @@ final class BridgeConnection implements FrameParser.Listener {
   }
 
   /** The peer answers a message that was delivered to it. */
-  private void onReply(Message<Object> message, String replyAddress, JsonObject frame)
+  private void onReply(Message<Object> message, String replyAddress, Envelope frame)
       throws FrameException {
-    Object failureCode = frame.getValue(Wire.FAILURE_CODE);
+    Object failureCode = frame.failureCode();
     if (failureCode != null) {
       if (!(failureCode instanceof Integer)) {
         message.fail(FailureCode.INTERNAL.code(), "replier sent a malformed failure");
         throw new FrameException(FailureCode.BAD_REQUEST, "failureCode must be an integer");
       }
-      Object text = frame.getValue(Wire.MESSAGE_FIELD);
+      Object text = frame.message();
       message.fail((Integer) failureCode, text == null ? null : String.valueOf(text));
       return;
     }
-    Object body = body(frame);
     DeliveryOptions options;
+    Object body;
     try {
       options = deliveryOptions(frame);
+      // A requester that is a bridge connection takes the reply undecoded.
+      body =
+          message.headers().contains(Wire.HEADER_RAW_REPLY) && replyAddress == null
+              ? passedOn(frame, options)
+              : decodedBody(frame);
       if (replyAddress == null) {
         message.reply(body, options);
         return;
@@ -498,7 +512,7 @@ final class BridgeConnection implements FrameParser.Listener {
 
   // ---- login ----
 
-  private void onLogin(JsonObject frame) {
+  private void onLogin(Envelope frame) {
     String replyAddress = replyAddressOrNull(frame);
     if (replyAddress == null) {
       refuseAndClose(FailureCode.BAD_REQUEST, "hub.login needs a replyAddress", null);
@@ -513,7 +527,10 @@ final class BridgeConnection implements FrameParser.Listener {
     }
     Login candidate;
     try {
-      candidate = hub.gate().authenticate(frame.getValue(Wire.BODY), certifiedName());
+      candidate = hub.gate().authenticate(frame.body(), certifiedName());
+      binaryAsked =
+          frame.body() instanceof JsonObject
+              && Boolean.TRUE.equals(((JsonObject) frame.body()).getValue(Wire.LOGIN_BINARY));
     } catch (FrameException e) {
       loginRefused(replyAddress, e.code(), e.getMessage());
       return;
@@ -612,7 +629,9 @@ final class BridgeConnection implements FrameParser.Listener {
             new JsonObject()
                 .put(Wire.LOGIN_IDENTITY, who.identity())
                 .put(Wire.LOGIN_ROLE, who.role().wireName())
-                .put(Wire.LOGIN_HUB, hub.hubName())));
+                .put(Wire.LOGIN_HUB, hub.hubName())
+                .put(Wire.LOGIN_BINARY, binaryAsked)));
+    binary = binaryAsked;
     log.info("[{}] logged in as {} ({})", this, who.identity(), who.role().wireName());
     Audit.login(
         who.identity(),
@@ -666,10 +685,7 @@ final class BridgeConnection implements FrameParser.Listener {
     }
     Buffer frame;
     try {
-      frame =
-          Frames.encode(
-              Frames.message(
-                  address, replyAddress, Frames.headers(message.headers()), send, message.body()));
+      frame = encode(address, replyAddress, message, send);
     } catch (EncodeException | IllegalStateException e) {
       String detail =
           "a message body of type "
@@ -683,6 +699,27 @@ final class BridgeConnection implements FrameParser.Listener {
       return;
     }
     writeRaw(frame);
+  }
+
+  /**
+   * The frame for a message: JSON passed on undecoded is copied in as it came; binary data goes as
+   * a binary frame to a peer that asked for them (and as base64, like the stock bridge, to others);
+   * anything else is encoded.
+   */
+  private Buffer encode(
+      String address, String replyAddress, Message<Object> message, boolean send) {
+    Object body = message.body();
+    JsonObject headers = Frames.headers(message.headers());
+    if (body instanceof Buffer) {
+      JsonObject envelope = Frames.message(address, replyAddress, headers, send, null);
+      if (Wire.BODY_JSON.equals(message.headers().get(Wire.HEADER_BODY))) {
+        return Frames.encodeWithRawBody(envelope, (Buffer) body);
+      }
+      if (binary) {
+        return Frames.encodeBinary(envelope, (Buffer) body);
+      }
+    }
+    return Frames.encode(Frames.message(address, replyAddress, headers, send, body));
   }
 
   private boolean awaitReply(Message<Object> message) {
@@ -842,8 +879,23 @@ final class BridgeConnection implements FrameParser.Listener {
 
   // ---- helpers ----
 
-  private static Object body(JsonObject frame) throws FrameException {
-    Object body = frame.getValue(Wire.BODY);
+  /**
+   * The body to pass on to a bridge consumer: binary data as a {@code Buffer}, JSON as its raw text
+   * in a {@code Buffer} marked with {@link Wire#HEADER_BODY} — neither decoded here.
+   */
+  private static Object passedOn(Envelope frame, DeliveryOptions options) {
+    if (frame.binary() != null) {
+      return frame.binary();
+    }
+    if (!frame.hasBody()) {
+      return null;
+    }
+    options.addHeader(Wire.HEADER_BODY, Wire.BODY_JSON);
+    return frame.rawBody();
+  }
+
+  private static Object decodedBody(Envelope frame) throws FrameException {
+    Object body = frame.body();
     if (body instanceof java.math.BigInteger || body instanceof java.math.BigDecimal) {
       // No event-bus codec carries these between hubs; refuse them the same way on one hub.
       throw new FrameException(FailureCode.BAD_REQUEST, "body is a number out of range");
@@ -851,9 +903,9 @@ final class BridgeConnection implements FrameParser.Listener {
     return body;
   }
 
-  private DeliveryOptions deliveryOptions(JsonObject frame) throws FrameException {
+  private DeliveryOptions deliveryOptions(Envelope frame) throws FrameException {
     DeliveryOptions options = new DeliveryOptions();
-    Object raw = frame.getValue(Wire.HEADERS);
+    Object raw = frame.headers();
     Long timeout = null;
     if (raw != null) {
       if (!(raw instanceof JsonObject)) {
@@ -868,6 +920,8 @@ final class BridgeConnection implements FrameParser.Listener {
           case Wire.HEADER_LOCAL_ONLY:
           case Wire.HEADER_CODEC:
           case Wire.HEADER_FROM:
+          case Wire.HEADER_BODY:
+          case Wire.HEADER_RAW_REPLY:
             break; // The hub owns these.
           default:
             if (value instanceof JsonObject || value instanceof io.vertx.core.json.JsonArray) {
@@ -899,16 +953,15 @@ final class BridgeConnection implements FrameParser.Listener {
     throw new FrameException(FailureCode.BAD_REQUEST, "header timeout must be a number of ms");
   }
 
-  private static String optionalString(JsonObject frame, String field) throws FrameException {
-    Object value = frame.getValue(field);
+  private static String optionalString(Object value, String field) throws FrameException {
     if (value == null || value instanceof String) {
       return (String) value;
     }
     throw new FrameException(FailureCode.BAD_REQUEST, field + " must be a string");
   }
 
-  private static String replyAddressOrNull(JsonObject frame) {
-    Object value = frame.getValue(Wire.REPLY_ADDRESS);
+  private static String replyAddressOrNull(Envelope frame) {
+    Object value = frame.replyAddress();
     return value instanceof String ? (String) value : null;
   }
 

@@ -218,7 +218,8 @@ class HostileInputTest {
               new JsonObject()
                   .put("identity", "alpha")
                   .put("role", "agent")
-                  .put("hub", "127.0.0.1:" + hub.port));
+                  .put("hub", "127.0.0.1:" + hub.port)
+                  .put("binary", false));
     }
   }
 

@@ -1,0 +1,154 @@
+package io.dialback.bench;
+
+import io.dialback.agent.AgentVerticle;
+import io.dialback.client.BridgeClient;
+import io.dialback.client.ClientOptions;
+import io.dialback.hub.HubVerticle;
+import io.dialback.hub.cluster.ClusterConfig;
+import io.dialback.hub.cluster.HubCluster;
+import io.dialback.testkit.Ports;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.ext.bridge.BridgeOptions;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Hubs, bridges, agents and clients for the benchmarks, each in its own Vert.x. */
+final class Setups {
+  static final String CLIENT_TOKEN = "bench-client-token";
+  static final String AGENT_TOKEN = "bench-agent-token";
+  static final String ECHO = "agent.bench.echo";
+
+  private Setups() {}
+
+  /** The hub's conf for benchmarks: the per-identity rate limit off (the load is one identity). */
+  static JsonObject hubConf(int port) {
+    return new JsonObject()
+        .put("host", "127.0.0.1")
+        .put("port", port)
+        .put("reloadSeconds", 0)
+        .put("limits", new JsonObject().put("maxRequestsPerSecond", 0).put("drainTimeoutMs", 0))
+        .put(
+            "auth",
+            new JsonObject()
+                .put(
+                    "tokens",
+                    new JsonArray()
+                        .add(
+                            new JsonObject()
+                                .put("token", CLIENT_TOKEN)
+                                .put("role", "client")
+                                .put("id", "bench"))
+                        .add(
+                            new JsonObject()
+                                .put("token", AGENT_TOKEN)
+                                .put("role", "agent")
+                                .put("names", new JsonArray().add("bench").add("files")))));
+  }
+
+  /** Our hub in {@code vertx}; returns its port. */
+  static int hub(Vertx vertx) throws Exception {
+    HubVerticle hub = new HubVerticle(Map.of());
+    vertx
+        .deployVerticle(hub, new DeploymentOptions().setConfig(hubConf(0)))
+        .await(30, TimeUnit.SECONDS);
+    return hub.actualPort();
+  }
+
+  /** Two clustered hubs (in-process, loopback, their own cluster name); returns their ports. */
+  static int[] clusteredHubs(Vertx[] out) throws Exception {
+    int[] clusterPorts = {Ports.free(), Ports.free()};
+    int[] bridgePorts = new int[2];
+    String name = "bench-" + ProcessHandle.current().pid();
+    for (int i = 0; i < 2; i++) {
+      ClusterConfig cfg =
+          new ClusterConfig(
+              true,
+              "127.0.0.1",
+              clusterPorts[i],
+              List.of("127.0.0.1:" + clusterPorts[0], "127.0.0.1:" + clusterPorts[1]),
+              name,
+              0,
+              1,
+              5,
+              5,
+              15);
+      HazelcastClusterManager manager = HubCluster.clusterManager(cfg);
+      Vertx vertx = HubCluster.vertx(cfg, manager).await(60, TimeUnit.SECONDS);
+      out[i] = vertx;
+      HubVerticle hub = new HubVerticle(Map.of(), () -> manager);
+      JsonObject conf = hubConf(0).put("cluster", new JsonObject().put("enabled", true));
+      vertx
+          .deployVerticle(hub, new DeploymentOptions().setConfig(conf))
+          .await(60, TimeUnit.SECONDS);
+      bridgePorts[i] = hub.actualPort();
+    }
+    return bridgePorts;
+  }
+
+  /** The stock TcpEventBusBridge, everything permitted, with a hub.login that lets anyone in. */
+  static int stock(Vertx vertx) throws Exception {
+    int port = Ports.free();
+    vertx
+        .eventBus()
+        .consumer(
+            "hub.login",
+            m ->
+                m.reply(
+                    new JsonObject()
+                        .put("identity", "stock")
+                        .put("role", "client")
+                        .put("hub", "stock")));
+    BridgeOptions all =
+        new BridgeOptions()
+            .addInboundPermitted(new PermittedOptions().setAddressRegex(".*"))
+            .addOutboundPermitted(new PermittedOptions().setAddressRegex(".*"));
+    TcpEventBusBridge.create(
+            vertx, all, new NetServerOptions().setHost("127.0.0.1").setTcpNoDelay(true))
+        .listen(port)
+        .await(30, TimeUnit.SECONDS);
+    return port;
+  }
+
+  /** A connected client (or agent, with {@code name}) of the bridge at {@code port}. */
+  static BridgeClient client(Vertx vertx, int port, String token, String name) throws Exception {
+    ClientOptions.Builder options = ClientOptions.builder().hub("127.0.0.1", port).token(token);
+    if (name != null) {
+      options.name(name);
+    }
+    BridgeClient client = BridgeClient.create(vertx, options.build());
+    client.connect().await(30, TimeUnit.SECONDS);
+    return client;
+  }
+
+  /** An agent that echoes whatever it is sent on {@link #ECHO}. */
+  static BridgeClient echoAgent(Vertx vertx, int port) throws Exception {
+    BridgeClient agent = client(vertx, port, AGENT_TOKEN, "bench");
+    agent.consumer(ECHO, m -> m.reply(m.body())).await(30, TimeUnit.SECONDS);
+    return agent;
+  }
+
+  /** A file-sharing agent named {@code files} on the bridge at {@code port}. */
+  static AgentVerticle fileAgent(Vertx vertx, int port, Path root) throws Exception {
+    AgentVerticle agent = new AgentVerticle(Map.of());
+    JsonObject conf =
+        new JsonObject()
+            .put("name", "files")
+            .put("hubs", new JsonArray().add("127.0.0.1:" + port))
+            .put("token", AGENT_TOKEN)
+            .put("root", root.toString());
+    vertx
+        .deployVerticle(agent, new DeploymentOptions().setConfig(conf))
+        .await(30, TimeUnit.SECONDS);
+    agent.connected().await(30, TimeUnit.SECONDS);
+    return agent;
+  }
+}
