@@ -120,7 +120,16 @@ final class Setups {
 
   /** A connected client (or agent, with {@code name}) of the bridge at {@code port}. */
   static BridgeClient client(Vertx vertx, int port, String token, String name) throws Exception {
-    ClientOptions.Builder options = ClientOptions.builder().hub("127.0.0.1", port).token(token);
+    return client(vertx, port, token, name, true);
+  }
+
+  /**
+   * Like {@link #client(Vertx, int, String, String)}; {@code binary} asks for the binary extension.
+   */
+  static BridgeClient client(Vertx vertx, int port, String token, String name, boolean binary)
+      throws Exception {
+    ClientOptions.Builder options =
+        ClientOptions.builder().hub("127.0.0.1", port).token(token).binary(binary);
     if (name != null) {
       options.name(name);
     }
@@ -129,10 +138,13 @@ final class Setups {
     return client;
   }
 
-  /** An agent that echoes whatever it is sent on {@link #ECHO}. */
+  /**
+   * An agent that echoes on {@link #ECHO} the JSON it was sent, without decoding it (the same agent
+   * on every bridge, so that the figures compare the bridges).
+   */
   static BridgeClient echoAgent(Vertx vertx, int port) throws Exception {
     BridgeClient agent = client(vertx, port, AGENT_TOKEN, "bench");
-    agent.consumer(ECHO, m -> m.reply(m.body())).await(30, TimeUnit.SECONDS);
+    agent.consumer(ECHO, m -> m.reply(m.rawBody())).await(30, TimeUnit.SECONDS);
     return agent;
   }
 

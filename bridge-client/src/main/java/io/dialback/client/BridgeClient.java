@@ -4,6 +4,7 @@ import io.dialback.wire.Envelope;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.FrameException;
 import io.dialback.wire.FrameParser;
+import io.dialback.wire.FrameWriter;
 import io.dialback.wire.Frames;
 import io.dialback.wire.Wire;
 import io.vertx.core.Context;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class BridgeClient {
   private static final Logger log = LoggerFactory.getLogger(BridgeClient.class);
+
+  /** Frames are gathered into one write up to this many bytes; larger ones go alone. */
+  private static final int BATCH_LIMIT = 64 * 1024;
 
   /** Extra time the client waits beyond a request's timeout for the hub's own TIMEOUT answer. */
   private static final long TIMEOUT_GRACE_MS = 1_000;
@@ -72,6 +77,8 @@ public final class BridgeClient {
   private int attempt;
   private int hubIndex;
   private long nextReplyId;
+  private Buffer outgoing;
+  private long sweepTimer = -1;
 
   /** Whether the current connection's hub granted binary-extension frames. */
   private boolean binary;
@@ -80,7 +87,8 @@ public final class BridgeClient {
   private final ArrayDeque<Promise<Void>> pongWaiters = new ArrayDeque<>();
   private final Map<String, Consumer> consumers = new LinkedHashMap<>();
 
-  private record Pending(Promise<BridgeMessage> promise, long timer, String address) {}
+  private record Pending(
+      Promise<BridgeMessage> promise, long deadlineNanos, long timeoutMs, String address) {}
 
   private final class Consumer implements Registration {
     final String address;
@@ -263,14 +271,15 @@ public final class BridgeClient {
 
   Future<Void> replyTo(BridgeMessage message, long on, Object body, JsonObject headers) {
     return answer(
-        message, on, () -> Frames.send(Wire.SEND, message.replyAddress(), null, headers, body));
+        message, on, () -> encodeSend(Wire.SEND, message.replyAddress(), null, headers, body));
   }
 
   Future<Void> failTo(BridgeMessage message, long on, int code, String text) {
-    return answer(message, on, () -> Frames.failure(message.replyAddress(), code, text));
+    return answer(
+        message, on, () -> Frames.encode(Frames.failure(message.replyAddress(), code, text)));
   }
 
-  private Future<Void> answer(BridgeMessage message, long on, Supplier<JsonObject> frame) {
+  private Future<Void> answer(BridgeMessage message, long on, Supplier<Buffer> frame) {
     if (message.replyAddress() == null) {
       return Future.failedFuture(
           new IllegalStateException("message on " + message.address() + " expects no reply"));
@@ -282,7 +291,7 @@ public final class BridgeClient {
                 new IllegalStateException(
                     "the connection that delivered the message is gone; the caller was told"));
           }
-          return write(frame.get());
+          return sendEncoded(frame);
         });
   }
 
@@ -416,6 +425,7 @@ public final class BridgeClient {
       return;
     }
     socket = null;
+    outgoing = null; // frames for the lost connection do not go to the next one
     vertx.cancelTimer(keepaliveTimer);
     ReplyException gone = FailureCode.UNAVAILABLE.exception(reason);
     failPending(gone); // Consumers stay: they are registered again after the next login.
@@ -488,6 +498,7 @@ public final class BridgeClient {
     }
     vertx.cancelTimer(keepaliveTimer);
     vertx.cancelTimer(reconnectTimer);
+    vertx.cancelTimer(sweepTimer);
     setState(ClientState.CLOSED);
     failPending(
         cause instanceof ReplyException
@@ -522,7 +533,7 @@ public final class BridgeClient {
                 return;
               }
               pongWaiters.add(Promise.promise()); // nobody waits on keepalive pongs
-              socket.write(Frames.ping());
+              send(Frames.ping());
             });
   }
 
@@ -589,7 +600,6 @@ public final class BridgeClient {
             !Boolean.FALSE.equals(frame.send()));
     Pending p = pending.remove(address);
     if (p != null) {
-      vertx.cancelTimer(p.timer());
       p.promise().tryComplete(message);
       return;
     }
@@ -612,7 +622,6 @@ public final class BridgeClient {
     if (address != null) {
       Pending p = pending.remove(address);
       if (p != null) {
-        vertx.cancelTimer(p.timer());
         p.promise().tryFail(toException(frame));
         return;
       }
@@ -663,32 +672,19 @@ public final class BridgeClient {
     String replyAddress = "r." + (++nextReplyId);
     JsonObject h = headers == null ? new JsonObject() : headers.copy();
     h.put(Wire.HEADER_TIMEOUT, timeout.toMillis());
-    JsonObject frame = Frames.send(Wire.SEND, address, replyAddress, h, body);
     Buffer encoded;
     try {
-      encoded = encode(frame);
+      encoded = encodeSend(Wire.SEND, address, replyAddress, h, body);
     } catch (EncodeException e) {
       return Future.failedFuture(
           new IllegalArgumentException("body cannot be written as JSON: " + e.getMessage(), e));
     }
     Promise<BridgeMessage> promise = Promise.promise();
-    long timer =
-        vertx.setTimer(
-            timeout.toMillis() + TIMEOUT_GRACE_MS,
-            t -> {
-              if (pending.remove(replyAddress) != null) {
-                promise.tryFail(
-                    new ReplyException(
-                        ReplyFailure.TIMEOUT,
-                        -1,
-                        "Timed out after waiting "
-                            + timeout.toMillis()
-                            + "(ms) for a reply. address: "
-                            + address));
-              }
-            });
-    pending.put(replyAddress, new Pending(promise, timer, address));
-    socket.write(encoded);
+    // No timer per request: one sweep a tenth of a second fails what is overdue.
+    long deadline = System.nanoTime() + (timeout.toMillis() + TIMEOUT_GRACE_MS) * 1_000_000;
+    pending.put(replyAddress, new Pending(promise, deadline, timeout.toMillis(), address));
+    ensureSweep();
+    send(encoded);
     return promise.future();
   }
 
@@ -699,14 +695,14 @@ public final class BridgeClient {
           if (state != ClientState.CONNECTED) {
             return Future.failedFuture(notConnected());
           }
-          return write(Frames.send(type, address, null, null, body));
+          return sendEncoded(() -> encodeSend(type, address, null, null, body));
         });
   }
 
   /** Writes register frames, then a ping; completes the consumers' futures on the pong. */
   private Future<Void> registerOnConnection(List<Consumer> toRegister) {
     for (Consumer c : toRegister) {
-      socket.write(Frames.encode(Frames.subscription(Wire.REGISTER, c.address)));
+      send(Frames.encode(Frames.subscription(Wire.REGISTER, c.address)));
     }
     return pingOnConnection()
         .onSuccess(
@@ -728,48 +724,113 @@ public final class BridgeClient {
     if (state != ClientState.CONNECTED) {
       return Future.succeededFuture();
     }
-    socket.write(Frames.encode(Frames.subscription(Wire.UNREGISTER, consumer.address)));
+    send(Frames.encode(Frames.subscription(Wire.UNREGISTER, consumer.address)));
     return pingOnConnection();
   }
 
   private Future<Void> pingOnConnection() {
     Promise<Void> pong = Promise.promise();
     pongWaiters.add(pong);
-    socket.write(Frames.ping());
+    send(Frames.ping());
     return pong.future();
   }
 
-  private Future<Void> write(JsonObject frame) {
+  /** Encodes and queues a frame; a body that cannot be written as JSON fails the future. */
+  private Future<Void> sendEncoded(Supplier<Buffer> frame) {
     Buffer encoded;
     try {
-      encoded = encode(frame);
+      encoded = frame.get();
     } catch (EncodeException e) {
       return Future.failedFuture(
           new IllegalArgumentException("body cannot be written as JSON: " + e.getMessage(), e));
     }
-    return socket.write(encoded);
+    send(encoded);
+    return Future.succeededFuture(); // queued; it goes out at the end of this turn
   }
 
-  /** A frame's bytes: binary data as a binary-extension frame where the hub granted them. */
-  private Buffer encode(JsonObject frame) {
-    Object body = frame.getMap().get(Wire.BODY); // getValue would turn a Buffer into base64
-    if (binary && body instanceof Buffer) {
-      JsonObject header = new JsonObject();
-      for (Map.Entry<String, Object> field : frame) {
-        if (!field.getKey().equals(Wire.BODY)) {
-          header.put(field.getKey(), field.getValue());
-        }
-      }
-      return Frames.encodeBinary(header, (Buffer) body);
+  /**
+   * Queues a frame for the current connection. Frames queued during one turn of the event loop go
+   * out in one write (one flush) at its end; a large frame goes on its own.
+   */
+  private void send(Buffer frame) {
+    if (socket == null) {
+      return;
     }
-    return Frames.encode(frame);
+    if (frame.length() >= BATCH_LIMIT) {
+      flushOutgoing();
+      socket.write(frame);
+      return;
+    }
+    if (outgoing == null) {
+      outgoing = Buffer.buffer(1024);
+      long id = connection;
+      context.runOnContext(
+          v -> {
+            if (id == connection) {
+              flushOutgoing();
+            }
+          });
+    }
+    outgoing.appendBuffer(frame);
+    if (outgoing.length() >= BATCH_LIMIT) {
+      flushOutgoing();
+    }
+  }
+
+  private void flushOutgoing() {
+    Buffer batch = outgoing;
+    outgoing = null;
+    if (batch != null && batch.length() > 0 && socket != null) {
+      socket.write(batch);
+    }
+  }
+
+  /** Starts the timeout sweep (once, on this client's context). */
+  private void ensureSweep() {
+    if (sweepTimer == -1) {
+      sweepTimer = vertx.setPeriodic(100, t -> sweepOverdue());
+    }
+  }
+
+  private void sweepOverdue() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    Iterator<Map.Entry<String, Pending>> it = pending.entrySet().iterator();
+    while (it.hasNext()) {
+      Pending p = it.next().getValue();
+      if (now - p.deadlineNanos() > 0) {
+        it.remove();
+        p.promise()
+            .tryFail(
+                new ReplyException(
+                    ReplyFailure.TIMEOUT,
+                    -1,
+                    "Timed out after waiting "
+                        + p.timeoutMs()
+                        + "(ms) for a reply. address: "
+                        + p.address()));
+      }
+    }
+  }
+
+  /**
+   * A send or publish frame: binary data as a binary-extension frame where the hub granted them.
+   */
+  private Buffer encodeSend(
+      String type, String address, String replyAddress, JsonObject headers, Object body) {
+    if (binary && body instanceof Buffer) {
+      return Frames.encodeBinary(
+          Frames.send(type, address, replyAddress, headers, null), (Buffer) body);
+    }
+    return FrameWriter.send(type, address, replyAddress, headers, body);
   }
 
   private void failPending(ReplyException cause) {
     List<Pending> all = new ArrayList<>(pending.values());
     pending.clear();
     for (Pending p : all) {
-      vertx.cancelTimer(p.timer());
       p.promise().tryFail(cause);
     }
     List<Promise<Void>> waiters = new ArrayList<>(pongWaiters);

@@ -6,7 +6,9 @@ import io.dialback.wire.Envelope;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.FrameException;
 import io.dialback.wire.FrameParser;
+import io.dialback.wire.FrameWriter;
 import io.dialback.wire.Frames;
+import io.dialback.wire.RawJson;
 import io.dialback.wire.Wire;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -41,6 +43,9 @@ final class BridgeConnection implements FrameParser.Listener {
   private static final Logger log = LoggerFactory.getLogger(BridgeConnection.class);
   private static final AtomicLong IDS = new AtomicLong();
   private static final long CLOSE_GRACE_MS = 2_000;
+
+  /** Frames are gathered into one write up to this many bytes; larger ones go alone. */
+  private static final int BATCH_LIMIT = 64 * 1024;
 
   enum State {
     AWAITING_LOGIN,
@@ -85,6 +90,7 @@ final class BridgeConnection implements FrameParser.Listener {
   private long queuedBytes;
   private boolean pausedForLogin;
   private boolean pausedForWrites;
+  private Buffer outgoing;
   private long loginTimer;
 
   BridgeConnection(BridgeContext hub, NetSocket socket) {
@@ -709,17 +715,18 @@ final class BridgeConnection implements FrameParser.Listener {
   private Buffer encode(
       String address, String replyAddress, Message<Object> message, boolean send) {
     Object body = message.body();
-    JsonObject headers = Frames.headers(message.headers());
     if (body instanceof Buffer) {
-      JsonObject envelope = Frames.message(address, replyAddress, headers, send, null);
       if (Wire.BODY_JSON.equals(message.headers().get(Wire.HEADER_BODY))) {
-        return Frames.encodeWithRawBody(envelope, (Buffer) body);
+        return FrameWriter.message(
+            address, replyAddress, message.headers(), send, new RawJson((Buffer) body));
       }
       if (binary) {
-        return Frames.encodeBinary(envelope, (Buffer) body);
+        return Frames.encodeBinary(
+            Frames.message(address, replyAddress, Frames.headers(message.headers()), send, null),
+            (Buffer) body);
       }
     }
-    return Frames.encode(Frames.message(address, replyAddress, headers, send, body));
+    return FrameWriter.message(address, replyAddress, message.headers(), send, body);
   }
 
   private boolean awaitReply(Message<Object> message) {
@@ -754,13 +761,29 @@ final class BridgeConnection implements FrameParser.Listener {
     writeRaw(Frames.encode(frame));
   }
 
+  /**
+   * Queues a frame. Frames written during one turn of the event loop go out together in one write
+   * (one flush, one system call) at the end of the turn; a large frame goes on its own.
+   */
   private void writeRaw(Buffer frame) {
     if (state == State.CLOSED) {
       return;
     }
     int length = frame.length();
     queuedBytes += length;
-    socket.write(frame).onComplete(ar -> onWritten(length));
+    if (length >= BATCH_LIMIT) {
+      flushOutgoing();
+      socket.write(frame).onComplete(ar -> onWritten(length));
+    } else {
+      if (outgoing == null) {
+        outgoing = Buffer.buffer(1024);
+        context.runOnContext(v -> flushOutgoing());
+      }
+      outgoing.appendBuffer(frame);
+      if (outgoing.length() >= BATCH_LIMIT) {
+        flushOutgoing();
+      }
+    }
     if (queuedBytes > limits.maxQueuedWriteBytes()) {
       log.warn(
           "[{}] cut off: more than {} bytes queued and the peer is not reading",
@@ -774,6 +797,16 @@ final class BridgeConnection implements FrameParser.Listener {
       pausedForWrites = true;
       updateReading();
     }
+  }
+
+  private void flushOutgoing() {
+    Buffer batch = outgoing;
+    outgoing = null;
+    if (batch == null || batch.length() == 0 || state == State.CLOSED) {
+      return;
+    }
+    int length = batch.length();
+    socket.write(batch).onComplete(ar -> onWritten(length));
   }
 
   private void onWritten(int length) {
@@ -838,6 +871,7 @@ final class BridgeConnection implements FrameParser.Listener {
       return;
     }
     parser.stop();
+    flushOutgoing();
     Future<Void> written = socket.write(Frames.encode(lastFrame));
     onClosed();
     long grace = hub.vertx().setTimer(CLOSE_GRACE_MS, t -> socket.close());
