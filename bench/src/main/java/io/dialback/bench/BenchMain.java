@@ -7,7 +7,6 @@ import io.dialback.testkit.TestFiles;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -156,16 +155,14 @@ public final class BenchMain implements Callable<Integer> {
       if (!wanted(bridge)) {
         continue;
       }
-      // One event loop for the hub, whichever bridge: the hub-side caller then shares the
-      // connection's thread in both setups, instead of wherever Vert.x happens to place them.
-      Vertx hubVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+      Vertx hubVertx = Vertx.vertx();
       Vertx agentVertx = Vertx.vertx();
       Vertx clientVertx = Vertx.vertx();
       try {
         int port = bridge.equals("stock") ? Setups.stock(hubVertx) : Setups.hub(hubVertx);
         BridgeClient agent = Setups.echoAgent(agentVertx, port);
         BridgeClient client = Setups.client(clientVertx, port, Setups.CLIENT_TOKEN, null);
-        Context hubCtx = hubVertx.getOrCreateContext();
+        Context hubCtx = Setups.consumerContext(hubVertx, Setups.ECHO);
         String name = bridge.equals("stock") ? "stock bridge" : "dialback hub";
         for (int inFlight : new int[] {1, 64}) {
           long[] seq = {0};

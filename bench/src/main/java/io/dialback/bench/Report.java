@@ -188,13 +188,12 @@ final class Report {
     md.append(
         "1 or 64 requests in flight for the measured time (after a warm-up) with a ~100-byte JSON body. The\n");
     md.append(
-        "hub runs with its per-identity rate limit off (the load is one identity). In the request-reply\n");
+        "hub runs with its per-identity rate limit off (the load is one identity). The hub-side caller runs\n");
     md.append(
-        "rows the hub's Vert.x has one event loop, whichever bridge, so that the hub-side caller shares the\n");
+        "on the agent connection's event loop, whichever bridge, so that one-in-flight latency compares the\n");
     md.append(
-        "connection's thread in both setups rather than wherever Vert.x happens to place them. Heap and RSS\n");
-    md.append(
-        "are the benchmark process's after each row. Why the figures are what they are, and what would move\n");
+        "bridges rather than where Vert.x happened to place the caller. Heap and RSS are the benchmark\n");
+    md.append("process's after each row. Why the figures are what they are, and what would move\n");
     md.append("them: [performance.md](performance.md).\n\n");
     md.append("## Request-reply\n\n");
     md.append(

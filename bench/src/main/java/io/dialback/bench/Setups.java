@@ -7,8 +7,12 @@ import io.dialback.hub.HubVerticle;
 import io.dialback.hub.cluster.ClusterConfig;
 import io.dialback.hub.cluster.HubCluster;
 import io.dialback.testkit.Ports;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
@@ -116,6 +120,29 @@ final class Setups {
         .listen(port)
         .await(30, TimeUnit.SECONDS);
     return port;
+  }
+
+  /**
+   * The context on which the hub delivers messages for {@code address}: the bridge connection's.
+   * Hub-side callers run there in both setups, so that one-in-flight latency compares the bridges
+   * rather than where Vert.x happened to place the caller (on the connection's thread or not).
+   */
+  static Context consumerContext(Vertx hub, String address) throws Exception {
+    Promise<Context> found = Promise.promise();
+    Handler<DeliveryContext<Object>> spy =
+        dc -> {
+          if (address.equals(dc.message().address())) {
+            found.tryComplete(Vertx.currentContext());
+          }
+          dc.next();
+        };
+    hub.eventBus().addInboundInterceptor(spy);
+    try {
+      hub.eventBus().request(address, new JsonObject()).await(30, TimeUnit.SECONDS);
+      return found.future().await(1, TimeUnit.SECONDS);
+    } finally {
+      hub.eventBus().removeInboundInterceptor(spy);
+    }
   }
 
   /** A connected client (or agent, with {@code name}) of the bridge at {@code port}. */

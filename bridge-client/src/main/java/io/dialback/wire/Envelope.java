@@ -136,10 +136,7 @@ public final class Envelope {
             break;
           case Wire.HEADERS:
             if (value == JsonToken.START_OBJECT) {
-              int start = (int) p.currentTokenLocation().getByteOffset();
-              p.skipChildren();
-              int end = (int) p.currentLocation().getByteOffset();
-              headers = Json.decodeValue(payload.slice(start, end));
+              headers = flatObject(p);
             } else {
               headers = scalar(p, value);
               p.skipChildren();
@@ -181,6 +178,19 @@ public final class Envelope {
         bodyStart,
         bodyEnd,
         bodyToken);
+  }
+
+  /**
+   * An object of scalars, read in place (headers): nested objects and arrays become empty markers,
+   * for the caller to refuse; a repeated name keeps its last value, as {@link JsonObject} would.
+   */
+  private static JsonObject flatObject(JsonParser p) throws IOException {
+    JsonObject object = new JsonObject();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      object.put(name, scalar(p, p.nextToken()));
+    }
+    return object;
   }
 
   /** A scalar field's value (a string, number, boolean or null); objects and arrays as markers. */

@@ -14,7 +14,7 @@ import java.util.Map;
  * the envelope. This is the hot path of every hop: the envelope's fields are few and fixed, the
  * body is either JSON text passed on as it came or one value encoded once.
  *
- * <p>Strings are escaped by Jackson whenever they hold anything but plain printable ASCII.
+ * <p>Strings are escaped by Jackson whenever they hold a character JSON requires escaped.
  */
 public final class FrameWriter {
   private static final byte[] TYPE = bytes("{\"type\":");
@@ -121,12 +121,14 @@ public final class FrameWriter {
     return out;
   }
 
-  /** A JSON string: copied as is when plain printable ASCII, escaped by Jackson otherwise. */
+  /**
+   * A JSON string: its UTF-8 bytes copied as they are unless it holds a quote, a backslash or a
+   * control character, which Jackson escapes.
+   */
   static void string(Buffer out, String s) {
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    for (byte b : utf8) {
+      if ((b >= 0 && b < 0x20) || b == '"' || b == '\\') {
         out.appendByte((byte) '"');
         out.appendBytes(JsonStringEncoder.getInstance().quoteAsUTF8(s));
         out.appendByte((byte) '"');
@@ -134,7 +136,7 @@ public final class FrameWriter {
       }
     }
     out.appendByte((byte) '"');
-    out.appendString(s); // ASCII: the same bytes in UTF-8
+    out.appendBytes(utf8); // bytes of multi-byte characters are all negative: never escaped
     out.appendByte((byte) '"');
   }
 
