@@ -9,12 +9,15 @@ import io.dialback.client.Registration;
 import io.dialback.conf.ConfigException;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.Frames;
+import io.dialback.wire.RawJson;
 import io.dialback.wire.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
@@ -212,9 +215,16 @@ public final class AgentVerticle extends VerticleBase {
                 return;
               }
               if (ar.succeeded()) {
-                // Headers carry a binary reply's metadata (fs.read with binary: true).
-                JsonObject headers = Frames.headers(ar.result().headers());
-                call.reply(ar.result().body(), headers.isEmpty() ? null : headers);
+                // Headers carry a binary reply's metadata (fs.read with binary: true); a reply
+                // written as JSON text by the service goes on as it is.
+                Message<Object> answer = ar.result();
+                JsonObject headers = Frames.headers(answer.headers());
+                Object body = answer.body();
+                if (body instanceof Buffer
+                    && Wire.BODY_JSON.equals(answer.headers().get(Wire.HEADER_BODY))) {
+                  body = new RawJson((Buffer) body);
+                }
+                call.reply(body, headers.isEmpty() ? null : headers);
               } else if (ar.cause() instanceof ReplyException) {
                 ReplyException e = (ReplyException) ar.cause();
                 if (e.failureType() == ReplyFailure.RECIPIENT_FAILURE) {

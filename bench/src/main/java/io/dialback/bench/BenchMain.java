@@ -183,7 +183,7 @@ public final class BenchMain implements Callable<Integer> {
         client.close().await(10, TimeUnit.SECONDS);
         agent.close().await(10, TimeUnit.SECONDS);
       } finally {
-        close(hubVertx, agentVertx, clientVertx);
+        close(clientVertx, agentVertx, hubVertx);
       }
     }
 
@@ -226,9 +226,13 @@ public final class BenchMain implements Callable<Integer> {
       Vertx b = Vertx.vertx();
       try {
         Path target = dir.resolve("raw.copy");
-        double seconds = RawTcp.copy(a, b, file, target);
-        check(target, sum);
-        report.file("raw TCP copy (sendfile → disk)", "raw", size, seconds);
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < fileRuns(); i++) {
+          best = Math.min(best, RawTcp.copy(a, b, file, target));
+          check(target, sum);
+          Files.delete(target);
+        }
+        report.file("raw TCP copy (sendfile → disk)", "raw", size, best);
       } finally {
         close(a, b);
       }
@@ -244,11 +248,16 @@ public final class BenchMain implements Callable<Integer> {
           Setups.fileAgent(agentVertx, port, root);
           BridgeClient client = Setups.client(clientVertx, port, Setups.CLIENT_TOKEN, null, binary);
           Path target = dir.resolve(run + ".copy");
-          var result =
-              Download.toFile(
-                      clientVertx, client, "files", "big.bin", target, TransferOptions.defaults())
-                  .await(30, TimeUnit.MINUTES);
-          check(target, sum);
+          double best = Double.MAX_VALUE;
+          for (int i = 0; i < fileRuns(); i++) {
+            var result =
+                Download.toFile(
+                        clientVertx, client, "files", "big.bin", target, TransferOptions.defaults())
+                    .await(30, TimeUnit.MINUTES);
+            check(target, sum);
+            Files.delete(target);
+            best = Math.min(best, result.nanos() / 1e9);
+          }
           report.file(
               (stock ? "stock bridge" : "dialback hub")
                   + (binary
@@ -256,16 +265,23 @@ public final class BenchMain implements Callable<Integer> {
                       : ": fs.read chunks, base64 JSON"),
               run,
               size,
-              result.nanos() / 1e9);
-          Files.delete(target);
+              best);
           client.close().await(10, TimeUnit.SECONDS);
         } finally {
-          close(hubVertx, agentVertx, clientVertx);
+          close(clientVertx, agentVertx, hubVertx); // the agent goes before its hub: no reconnects
         }
       }
     } finally {
       TestFiles.deleteTree(dir);
     }
+  }
+
+  /**
+   * How many times each file transfer runs; the best counts. The copies go to disk, whose
+   * write-back makes single runs vary by half on this kind of machine.
+   */
+  private int fileRuns() {
+    return quick ? 1 : 3;
   }
 
   private boolean wanted(String part) {

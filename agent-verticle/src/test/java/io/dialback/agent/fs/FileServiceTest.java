@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dialback.wire.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -64,7 +65,12 @@ class FileServiceTest {
     }
     Future<io.vertx.core.eventbus.Message<Object>> reply =
         vertx.eventBus().request(Wire.localAddress(Wire.fsAddress("alpha", op)), body, options);
-    return (JsonObject) reply.await(10, TimeUnit.SECONDS).body();
+    io.vertx.core.eventbus.Message<Object> answer = reply.await(10, TimeUnit.SECONDS);
+    if (answer.body() instanceof Buffer) { // JSON text, passed on undecoded by the agent
+      assertThat(answer.headers().get(Wire.HEADER_BODY)).isEqualTo(Wire.BODY_JSON);
+      return new JsonObject((Buffer) answer.body());
+    }
+    return (JsonObject) answer.body();
   }
 
   private void assertFails(String op, JsonObject body, int code, String text) {
