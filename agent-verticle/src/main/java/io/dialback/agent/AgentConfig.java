@@ -124,7 +124,14 @@ public record AgentConfig(
     }
     boolean writable = s.bool("writable", false);
     Settings fs =
-        s.section("fs").onlyKeys("workers", "maxQueued", "uploadIdleMs", "maxListEntries");
+        s.section("fs")
+            .onlyKeys(
+                "workers",
+                "maxQueued",
+                "uploadIdleMs",
+                "maxListEntries",
+                "watch",
+                "maxWatchedDirs");
     FsSettings d = FsSettings.defaults(writable);
     FsSettings fsSettings =
         new FsSettings(
@@ -133,7 +140,9 @@ public record AgentConfig(
             fs.integer("workers", d.workers(), 1, 64),
             fs.integer("maxQueued", d.maxQueued(), 0, 100_000),
             fs.longValue("uploadIdleMs", d.uploadIdleMs(), 100, 86_400_000),
-            fs.integer("maxListEntries", d.maxListEntries(), 1, 100_000));
+            fs.integer("maxListEntries", d.maxListEntries(), 1, 100_000),
+            fs.bool("watch", d.watch()),
+            fs.integer("maxWatchedDirs", d.maxWatchedDirs(), 1, 1_000_000));
     Settings reconnect = s.section("reconnect").onlyKeys("initialDelayMs", "maxDelayMs");
     long initial = reconnect.longValue("initialDelayMs", 200, 1, 3_600_000);
     long max = reconnect.longValue("maxDelayMs", 10_000, initial, 3_600_000);

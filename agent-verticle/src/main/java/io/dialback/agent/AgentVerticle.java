@@ -4,6 +4,7 @@ import io.dialback.agent.fs.FileService;
 import io.dialback.agent.fs.Jail;
 import io.dialback.client.BridgeClient;
 import io.dialback.client.BridgeMessage;
+import io.dialback.client.ClientState;
 import io.dialback.client.LoginReply;
 import io.dialback.client.Registration;
 import io.dialback.conf.ConfigException;
@@ -18,6 +19,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
@@ -61,6 +63,7 @@ public final class AgentVerticle extends VerticleBase {
   private final List<Future<Registration>> registrations = new ArrayList<>();
   private AgentConfig cfg;
   private FileService files;
+  private MessageConsumer<Object> events;
   private BridgeClient client;
   private int inFlight;
 
@@ -91,6 +94,8 @@ public final class AgentVerticle extends VerticleBase {
     if (!cfg.fs().writable()) {
       addresses.add(Wire.fsAddress(cfg.name(), Wire.FS_WRITE)); // answered with a refusal
     }
+    events =
+        vertx.eventBus().localConsumer(Wire.localEventsAddress(cfg.name()), this::publishEvent);
     Future<?> ready = files.start();
     for (ServiceSpec spec : cfg.services()) {
       String prefix = Wire.agentPrefix(cfg.name()) + spec.name();
@@ -120,6 +125,7 @@ public final class AgentVerticle extends VerticleBase {
     Future.join(unregistered).onComplete(v -> awaitIdle(drained, deadline));
     return drained
         .future()
+        .compose(v -> events.unregister())
         .compose(v -> client.close())
         .compose(v -> files.stop())
         .onComplete(v -> log.info("agent {} stopped", cfg.name()));
@@ -184,6 +190,44 @@ public final class AgentVerticle extends VerticleBase {
               log.warn("agent {}: {}", cfg.name(), refused.getMessage());
               connected.tryFail(refused);
             });
+  }
+
+  /**
+   * Publishes what a local service hands over on {@code agent.<name>.events.<topic>}. Events are
+   * not kept while the agent is disconnected: publish/subscribe is for what happens now.
+   */
+  private void publishEvent(Message<Object> event) {
+    String topic = event.headers().get(Wire.HEADER_TOPIC);
+    Future<Void> published;
+    if (!Wire.isValidTopic(topic)) {
+      published =
+          Future.failedFuture(
+              FailureCode.BAD_REQUEST.exception(
+                  "header " + Wire.HEADER_TOPIC + " must name a topic, e.g. fs: " + topic));
+    } else if (client.state() != ClientState.CONNECTED) {
+      published =
+          Future.failedFuture(
+              FailureCode.UNAVAILABLE.exception("agent " + cfg.name() + " is not connected"));
+    } else {
+      published = client.publish(Wire.agentEventsAddress(cfg.name(), topic), event.body());
+    }
+    published.onComplete(
+        ar -> {
+          if (event.replyAddress() != null) {
+            if (ar.succeeded()) {
+              event.reply(null);
+            } else {
+              int code =
+                  ar.cause() instanceof ReplyException
+                      ? ((ReplyException) ar.cause()).failureCode()
+                      : FailureCode.BAD_REQUEST.code();
+              event.fail(code, ar.cause().getMessage());
+            }
+          } else if (ar.failed()) {
+            log.debug(
+                "agent {}: event on {} dropped: {}", cfg.name(), topic, ar.cause().getMessage());
+          }
+        });
   }
 
   private void awaitIdle(Promise<Void> drained, long deadline) {

@@ -1,8 +1,7 @@
 package io.dialback.shell;
 
-import io.dialback.wire.Wire;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.dialback.api.AgentInfo;
+import io.dialback.api.FileEntry;
 import java.nio.file.Path;
 import java.util.List;
 import org.jline.reader.Candidate;
@@ -93,9 +92,8 @@ final class InteractiveShell {
       try {
         int colon = word.indexOf(':');
         if (colon < 0) {
-          for (Object o :
-              shell.call(Wire.HUB_AGENTS_LIST, new JsonObject()).getJsonArray("agents")) {
-            String name = ((JsonObject) o).getString("name");
+          for (AgentInfo agent : shell.api().agents()) {
+            String name = agent.name();
             candidates.add(new Candidate(name + ":", name + ":", null, null, null, null, false));
           }
           return;
@@ -104,17 +102,11 @@ final class InteractiveShell {
         String path = word.substring(colon + 1);
         int slash = path.lastIndexOf('/');
         String dir = slash < 0 ? "" : path.substring(0, slash + 1);
-        JsonArray entries =
-            shell
-                .call(Wire.fsAddress(agent, Wire.FS_LIST), new JsonObject().put("path", dir))
-                .getJsonArray("entries");
-        for (Object o : entries) {
-          JsonObject e = (JsonObject) o;
-          boolean isDir = "dir".equals(e.getString("type"));
-          String value = agent + ":" + dir + e.getString("name") + (isDir ? "/" : "");
+        for (FileEntry e : shell.api().agent(agent).list(dir)) {
+          String shown = e.name() + (e.isDirectory() ? "/" : "");
           candidates.add(
               new Candidate(
-                  value, e.getString("name") + (isDir ? "/" : ""), null, null, null, null, !isDir));
+                  agent + ":" + dir + shown, shown, null, null, null, null, !e.isDirectory()));
         }
       } catch (Exception e) {
         // No completion is better than an error in the middle of typing.

@@ -1,34 +1,32 @@
 package io.dialback.shell;
 
+import io.dialback.api.AgentInfo;
+import io.dialback.api.BlockingAgent;
+import io.dialback.api.BlockingDialback;
+import io.dialback.api.Chunk;
+import io.dialback.api.Dialback;
+import io.dialback.api.DialbackException;
+import io.dialback.api.FileEntry;
+import io.dialback.api.FileStat;
+import io.dialback.api.RemoteAgent;
 import io.dialback.client.BridgeClient;
-import io.dialback.client.BridgeMessage;
-import io.dialback.files.Download;
 import io.dialback.files.TransferOptions;
 import io.dialback.files.TransferResult;
-import io.dialback.files.Upload;
-import io.dialback.wire.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The dialback shell's commands, run against a connected {@link BridgeClient}: {@code list}, {@code
@@ -47,11 +45,15 @@ public final class Shell {
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneId.systemDefault());
-  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+  /** What {@code cat} asks for per request (the agent may answer less: its chunk size). */
+  private static final int CAT_CHUNK = 1024 * 1024;
+
+  private static final Duration TIMEOUT = Dialback.DEFAULT_TIMEOUT;
   private static final long BAR_THRESHOLD = 1024 * 1024;
 
-  private final Vertx vertx;
-  private final BridgeClient client;
+  private final BlockingDialback dialback;
+  private final Dialback async;
   private final PrintStream out;
   private final PrintStream err;
   private final Progress progress;
@@ -76,11 +78,17 @@ public final class Shell {
 
   public Shell(
       Vertx vertx, BridgeClient client, PrintStream out, PrintStream err, Progress progress) {
-    this.vertx = Objects.requireNonNull(vertx, "vertx == null");
-    this.client = Objects.requireNonNull(client, "client == null");
+    Objects.requireNonNull(vertx, "vertx == null");
+    this.async = Dialback.over(Objects.requireNonNull(client, "client == null"));
+    this.dialback = async.blocking();
     this.out = Objects.requireNonNull(out, "out == null");
     this.err = Objects.requireNonNull(err, "err == null");
     this.progress = Objects.requireNonNull(progress, "progress == null");
+  }
+
+  /** The typed API this shell runs on (for completion). */
+  BlockingDialback api() {
+    return dialback;
   }
 
   /** Runs one command line, already split into words. */
@@ -166,124 +174,93 @@ public final class Shell {
 
   // ---- commands ----
 
-  private int list() throws Exception {
-    JsonArray agents = call(Wire.HUB_AGENTS_LIST, new JsonObject()).getJsonArray("agents");
+  private int list() {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"NAME", "HUB", "ACCESS", "HOST", "ROOT", "CONNECTED"});
-    for (Object o : agents) {
-      JsonObject agent = (JsonObject) o;
-      JsonObject meta = agent.getJsonObject("meta", new JsonObject());
+    for (AgentInfo agent : dialback.agents()) {
       rows.add(
           new String[] {
-            agent.getString("name"),
-            agent.getString("hub"),
-            meta.getBoolean("writable", false) ? "read-write" : "read-only",
-            meta.getString("host", "?"),
-            meta.getString("root", "?"),
-            TIME.format(Instant.ofEpochMilli(agent.getLong("connectedAt", 0L)))
+            agent.name(),
+            agent.hub(),
+            agent.writable() ? "read-write" : "read-only",
+            agent.meta().getString("host", "?"),
+            agent.meta().getString("root", "?"),
+            TIME.format(agent.connectedAt())
           });
     }
     printTable(rows);
     return OK;
   }
 
-  private int ls(RemotePath remote) throws Exception {
-    int offset = 0;
+  private int ls(RemotePath remote) {
     List<String[]> rows = new ArrayList<>();
-    while (true) {
-      JsonObject page =
-          call(
-              Wire.fsAddress(remote.agent(), Wire.FS_LIST),
-              new JsonObject().put("path", remote.path()).put("offset", offset));
-      JsonArray entries = page.getJsonArray("entries");
-      for (Object o : entries) {
-        JsonObject e = (JsonObject) o;
-        String type = e.getString("type");
-        rows.add(
-            new String[] {
-              typeLetter(type),
-              "dir".equals(type) ? "-" : String.valueOf(e.getLong("size")),
-              TIME.format(Instant.ofEpochMilli(e.getLong("modified", 0L))),
-              e.getString("name") + ("dir".equals(type) ? "/" : "")
-            });
-      }
-      offset += entries.size();
-      if (!page.getBoolean("more", false) || entries.isEmpty()) {
-        break;
-      }
+    for (FileEntry e : dialback.agent(remote.agent()).list(remote.path())) {
+      rows.add(
+          new String[] {
+            typeLetter(e.type()),
+            e.isDirectory() ? "-" : String.valueOf(e.size()),
+            TIME.format(e.modified()),
+            e.name() + (e.isDirectory() ? "/" : "")
+          });
     }
     printTable(rows);
     return OK;
   }
 
-  private int stat(RemotePath remote) throws Exception {
-    JsonObject s =
-        call(
-            Wire.fsAddress(remote.agent(), Wire.FS_STAT),
-            new JsonObject().put("path", remote.path()));
+  private int stat(RemotePath remote) {
+    FileStat s = dialback.agent(remote.agent()).stat(remote.path());
     out.println("path:        " + remote);
-    out.println("type:        " + s.getString("type"));
-    out.println("size:        " + s.getLong("size"));
-    out.println("modified:    " + Instant.ofEpochMilli(s.getLong("modified", 0L)));
-    out.println("created:     " + Instant.ofEpochMilli(s.getLong("created", 0L)));
-    out.println("writable:    " + s.getBoolean("writable", false));
-    if (s.containsKey("permissions")) {
-      out.println("permissions: " + s.getString("permissions"));
+    out.println("type:        " + s.type());
+    out.println("size:        " + s.size());
+    out.println("modified:    " + s.modified());
+    out.println("created:     " + s.created());
+    out.println("writable:    " + s.writable());
+    if (s.permissions() != null) {
+      out.println("permissions: " + s.permissions());
     }
     return OK;
   }
 
   /** Streams the file in order, with a few chunk requests ahead. */
-  private int cat(RemotePath remote) throws Exception {
-    String address = Wire.fsAddress(remote.agent(), Wire.FS_READ);
-    JsonObject first = call(address, new JsonObject().put("path", remote.path()).put("offset", 0));
-    byte[] data = Base64.getDecoder().decode(first.getString("data"));
-    write(out, data);
-    long size = first.getLong("size");
-    long modified = first.getLong("modified", 0L);
-    long stride = data.length;
+  private int cat(RemotePath remote) throws IOException {
+    RemoteAgent agent = async.agent(remote.agent());
+    String where = remote.toString();
+    Chunk first =
+        BlockingDialback.await(agent.readChunk(remote.path(), 0, CAT_CHUNK), TIMEOUT, where);
+    write(out, first.data().getBytes());
+    long stride = first.data().length();
     long next = stride;
-    ArrayDeque<Future<BridgeMessage>> ahead = new ArrayDeque<>();
-    while (!first.getBoolean("eof") && (next < size || !ahead.isEmpty())) {
-      while (next < size && ahead.size() < 4) {
-        ahead.add(
-            client.request(
-                address,
-                new JsonObject().put("path", remote.path()).put("offset", next),
-                CALL_TIMEOUT,
-                null));
+    ArrayDeque<Future<Chunk>> ahead = new ArrayDeque<>();
+    while (!first.eof() && (next < first.size() || !ahead.isEmpty())) {
+      while (next < first.size() && ahead.size() < 4) {
+        ahead.add(agent.readChunk(remote.path(), next, CAT_CHUNK));
         next += stride;
       }
-      JsonObject chunk = await(ahead.poll()).bodyAsJsonObject();
-      if (chunk.getLong("size") != size || chunk.getLong("modified", 0L) != modified) {
+      Chunk chunk = BlockingDialback.await(ahead.poll(), TIMEOUT, where);
+      if (chunk.size() != first.size() || chunk.modified() != first.modified()) {
         throw new IOException(remote + " changed while it was being read");
       }
-      write(out, Base64.getDecoder().decode(chunk.getString("data")));
+      write(out, chunk.data().getBytes());
     }
     out.flush();
     return OK;
   }
 
-  private int get(RemotePath remote, String dest) throws Exception {
+  private int get(RemotePath remote, String dest) throws IOException {
     Path target = dest == null ? Path.of(remote.fileName()) : Path.of(dest);
     if (Files.isDirectory(target)) {
       target = target.resolve(remote.fileName());
     }
-    JsonObject s =
-        call(
-            Wire.fsAddress(remote.agent(), Wire.FS_STAT),
-            new JsonObject().put("path", remote.path()));
-    if (!"file".equals(s.getString("type"))) {
-      throw new IOException(remote + " is not a file (" + s.getString("type") + ")");
+    BlockingAgent agent = dialback.agent(remote.agent());
+    FileStat s = agent.stat(remote.path());
+    if (!s.isFile()) {
+      throw new IOException(remote + " is not a file (" + s.type() + ")");
     }
     TransferOptions options =
-        TransferOptions.defaults().withProgress(bar("get " + remote, s.getLong("size")));
+        TransferOptions.defaults().withProgress(bar("get " + remote, s.size()));
     TransferResult result;
     try {
-      result =
-          await(
-              Download.toFile(vertx, client, remote.agent(), remote.path(), target, options),
-              Duration.ofHours(24));
+      result = agent.download(remote.path(), target, options);
     } finally {
       progress.finish();
     }
@@ -291,7 +268,7 @@ public final class Shell {
     return OK;
   }
 
-  private int put(Path local, RemotePath remote) throws Exception {
+  private int put(Path local, RemotePath remote) throws IOException {
     if (!Files.isRegularFile(local)) {
       throw new IllegalArgumentException(local + " is not a file");
     }
@@ -303,10 +280,7 @@ public final class Shell {
         TransferOptions.defaults().withProgress(bar("put " + target, Files.size(local)));
     TransferResult result;
     try {
-      result =
-          await(
-              Upload.fromFile(vertx, client, local, target.agent(), target.path(), options),
-              Duration.ofHours(24));
+      result = dialback.agent(target.agent()).upload(local, target.path(), options);
     } finally {
       progress.finish();
     }
@@ -343,22 +317,6 @@ public final class Shell {
       unit++;
     }
     return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
-  }
-
-  JsonObject call(String address, JsonObject body) throws Exception {
-    return await(client.request(address, body, CALL_TIMEOUT, null)).bodyAsJsonObject();
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return await(f, CALL_TIMEOUT.plusSeconds(5));
-  }
-
-  private static <T> T await(Future<T> f, Duration wait) throws Exception {
-    try {
-      return f.await(wait.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new IOException("no answer within " + wait.toSeconds() + " s");
-    }
   }
 
   private static void write(OutputStream out, byte[] data) throws IOException {
@@ -404,15 +362,13 @@ public final class Shell {
 
   /** A failure as one line: the hub's or agent's message, which starts with its code's label. */
   static String describe(Throwable e) {
-    if (e instanceof ReplyException) {
-      ReplyException r = (ReplyException) e;
-      switch (r.failureType()) {
-        case NO_HANDLERS:
-          return "no such agent or service (" + r.getMessage() + ")";
-        case TIMEOUT:
-          return "timed out waiting for a reply";
-        default:
-          return r.getMessage();
+    if (e instanceof DialbackException) {
+      DialbackException d = (DialbackException) e;
+      if (d.noSuchAddress()) {
+        return "no such agent or service (" + d.address() + ")";
+      }
+      if (d.timedOut()) {
+        return "timed out waiting for a reply";
       }
     }
     String message = e.getMessage();

@@ -146,6 +146,10 @@ public final class BridgeClient {
   }
 
   /** The context all of this client's work runs on (callers on it skip a thread hop). */
+  public Vertx vertx() {
+    return vertx;
+  }
+
   public Context context() {
     return context;
   }

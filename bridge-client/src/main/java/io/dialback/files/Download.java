@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.dialback.api.Reply;
+import io.dialback.api.Transport;
 import io.dialback.client.BridgeClient;
-import io.dialback.client.BridgeMessage;
-import io.dialback.client.ClientState;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.Wire;
 import io.vertx.core.Future;
@@ -40,7 +40,7 @@ import java.util.Objects;
  */
 public final class Download {
   private final Vertx vertx;
-  private final BridgeClient client;
+  private final Transport transport;
   private final String address;
   private final String remotePath;
   private final Path target;
@@ -62,13 +62,13 @@ public final class Download {
 
   private Download(
       Vertx vertx,
-      BridgeClient client,
+      Transport transport,
       String agent,
       String remotePath,
       Path target,
       TransferOptions options) {
     this.vertx = vertx;
-    this.client = client;
+    this.transport = transport;
     this.address = Wire.fsAddress(agent, Wire.FS_READ);
     this.remotePath = remotePath;
     this.target = target;
@@ -84,14 +84,25 @@ public final class Download {
       String remotePath,
       Path target,
       TransferOptions options) {
-    Objects.requireNonNull(vertx, "vertx == null");
     Objects.requireNonNull(client, "client == null");
+    return toFile(vertx, Transport.bridge(client), agent, remotePath, target, options);
+  }
+
+  /** Downloads {@code agent}'s {@code remotePath} to {@code target} over any transport. */
+  public static Future<TransferResult> toFile(
+      Vertx vertx,
+      Transport transport,
+      String agent,
+      String remotePath,
+      Path target,
+      TransferOptions options) {
+    Objects.requireNonNull(vertx, "vertx == null");
+    Objects.requireNonNull(transport, "transport == null");
     Objects.requireNonNull(agent, "agent == null");
     Objects.requireNonNull(remotePath, "remotePath == null");
     Objects.requireNonNull(target, "target == null");
     Objects.requireNonNull(options, "options == null");
-    Download d = new Download(vertx, client, agent, remotePath, target, options);
-    return d.start();
+    return new Download(vertx, transport, agent, remotePath, target, options).start();
   }
 
   private Future<TransferResult> start() {
@@ -113,6 +124,13 @@ public final class Download {
   /** The fields of a base64 fs.read reply that a download uses. */
   private record Base64Chunk(Buffer data, long size, long modified) {
     private static final JsonFactory JSON = new JsonFactory();
+
+    static Base64Chunk of(JsonObject json) {
+      return new Base64Chunk(
+          Buffer.buffer(Base64.getDecoder().decode(json.getString("data", ""))),
+          json.getLong("size", -1L),
+          json.getLong("modified", 0L));
+    }
 
     /**
      * Reads the reply's JSON text as a stream: the data is decoded from base64 straight out of the
@@ -179,11 +197,11 @@ public final class Download {
             .put("path", remotePath)
             .put("offset", offset)
             .put("length", options.chunkBytes());
-    if (client.binary()) {
+    if (transport.binary()) {
       body.put("binary", true); // raw bytes instead of base64 JSON
     }
-    client
-        .request(address, body, options.requestTimeout(), null)
+    transport
+        .request(address, body, options.requestTimeout())
         .onComplete(
             ar -> {
               inFlight--;
@@ -199,18 +217,20 @@ public final class Download {
             });
   }
 
-  private void onChunk(long offset, BridgeMessage reply) {
+  private void onChunk(long offset, Reply reply) {
     Buffer data;
     long chunkSize;
     long chunkModified;
     try {
-      if (reply.binary() != null) {
-        data = reply.binary();
-        chunkSize = Long.parseLong(reply.headers().getString(Wire.FS_SIZE));
-        chunkModified = Long.parseLong(reply.headers().getString(Wire.FS_MODIFIED));
+      if (reply.data() != null) {
+        data = reply.data();
+        chunkSize = Long.parseLong(reply.header(Wire.FS_SIZE));
+        chunkModified = Long.parseLong(reply.header(Wire.FS_MODIFIED));
       } else {
         Base64Chunk chunk =
-            Base64Chunk.read(reply.rawBody() == null ? null : reply.rawBody().json());
+            reply.jsonText() != null
+                ? Base64Chunk.read(reply.jsonText())
+                : Base64Chunk.of(reply.json());
         data = chunk.data();
         chunkSize = chunk.size();
         chunkModified = chunk.modified();
@@ -313,7 +333,7 @@ public final class Download {
   }
 
   private void awaitConnected(long deadlineNanos, Throwable cause) {
-    if (client.state() == ClientState.CONNECTED) {
+    if (transport.ready()) {
       waitingForReconnect = false;
       if (inFlight == 0) {
         pump();
@@ -324,7 +344,7 @@ public final class Download {
       }
       return;
     }
-    if (client.state() == ClientState.CLOSED || System.nanoTime() > deadlineNanos) {
+    if (transport.closed() || System.nanoTime() > deadlineNanos) {
       fail(
           FailureCode.UNAVAILABLE.exception(
               "no connection to resume the transfer of " + remotePath + ": " + cause.getMessage()));

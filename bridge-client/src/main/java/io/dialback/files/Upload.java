@@ -1,5 +1,6 @@
 package io.dialback.files;
 
+import io.dialback.api.Transport;
 import io.dialback.client.BridgeClient;
 import io.dialback.wire.Wire;
 import io.vertx.core.Future;
@@ -19,7 +20,7 @@ import java.util.Objects;
  */
 public final class Upload {
   private final Vertx vertx;
-  private final BridgeClient client;
+  private final Transport transport;
   private final String address;
   private final String remotePath;
   private final Path source;
@@ -31,13 +32,13 @@ public final class Upload {
 
   private Upload(
       Vertx vertx,
-      BridgeClient client,
+      Transport transport,
       String agent,
       Path source,
       String remotePath,
       TransferOptions options) {
     this.vertx = vertx;
-    this.client = client;
+    this.transport = transport;
     this.address = Wire.fsAddress(agent, Wire.FS_WRITE);
     this.remotePath = remotePath;
     this.source = source;
@@ -52,10 +53,25 @@ public final class Upload {
       String agent,
       String remotePath,
       TransferOptions options) {
+    Objects.requireNonNull(client, "client == null");
+    return fromFile(vertx, Transport.bridge(client), source, agent, remotePath, options);
+  }
+
+  /** Uploads {@code source} to {@code agent}'s {@code remotePath} over any transport. */
+  public static Future<TransferResult> fromFile(
+      Vertx vertx,
+      Transport transport,
+      Path source,
+      String agent,
+      String remotePath,
+      TransferOptions options) {
+    Objects.requireNonNull(vertx, "vertx == null");
+    Objects.requireNonNull(transport, "transport == null");
     Objects.requireNonNull(source, "source == null");
     Objects.requireNonNull(agent, "agent == null");
     Objects.requireNonNull(remotePath, "remotePath == null");
-    return new Upload(vertx, client, agent, source, remotePath, options).start();
+    Objects.requireNonNull(options, "options == null");
+    return new Upload(vertx, transport, agent, source, remotePath, options).start();
   }
 
   private Future<TransferResult> start() {
@@ -94,8 +110,8 @@ public final class Upload {
                       .put("offset", offset)
                       .put("data", Base64.getEncoder().encodeToString(chunk.getBytes()))
                       .put("last", last);
-              return client
-                  .request(address, body, options.requestTimeout(), null)
+              return transport
+                  .request(address, body, options.requestTimeout())
                   .map(reply -> last ? -1 : offset + chunk.length());
             })
         .onSuccess(

@@ -93,6 +93,15 @@ public final class Wire {
   public static final String FS_READ = "read";
   public static final String FS_WRITE = "write";
 
+  /** The topic of file-change events: {@code agent.<name>.events.fs}. */
+  public static final String EVENTS_FS = "fs";
+
+  /** Header naming the topic of an event a service hands its agent to publish. */
+  public static final String HEADER_TOPIC = "dialback.topic";
+
+  /** Topics: letters, digits, {@code _}, {@code -} and dots between them. */
+  private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+
   // Presence events on hub.agents.events.
   public static final String EVENT_JOINED = "joined";
   public static final String EVENT_LEFT = "left";
@@ -121,6 +130,25 @@ public final class Wire {
   /** {@code agent.<name>.events.} — where agent {@code name} publishes and anyone may listen. */
   public static String agentEventsPrefix(String name) {
     return agentPrefix(name) + "events.";
+  }
+
+  /** {@code agent.<name>.events.<topic>}: events agent {@code name} publishes. */
+  public static String agentEventsAddress(String name, String topic) {
+    Objects.requireNonNull(topic, "topic == null");
+    return agentEventsPrefix(name) + topic;
+  }
+
+  /** True for topics of {@code agent.<name>.events.<topic>}: e.g. {@code fs}, {@code jobs.done}. */
+  public static boolean isValidTopic(String topic) {
+    return topic != null && topic.length() <= 128 && TOPIC.matcher(topic).matches();
+  }
+
+  /**
+   * Inside agent {@code name}'s Vert.x, where its services send what the agent is to publish on
+   * {@code agent.<name>.events.<topic>}, the topic in header {@link #HEADER_TOPIC}.
+   */
+  public static String localEventsAddress(String name) {
+    return localAddress(agentPrefix(name) + "events");
   }
 
   /** {@code agent.<name>.<service>.<operation>}. */

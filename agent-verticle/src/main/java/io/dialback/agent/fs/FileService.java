@@ -57,6 +57,7 @@ public final class FileService {
   private final WorkerExecutor workers;
   private final Uploads uploads;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private Watcher watcher;
   private int inFlight;
 
   public FileService(Vertx vertx, Jail jail, FsSettings settings, String agentName) {
@@ -104,16 +105,37 @@ public final class FileService {
                   }));
     }
     uploads.start();
+    if (settings.watch()) {
+      watcher = new Watcher(jail, settings.maxWatchedDirs(), this::publishChange);
+      try {
+        watcher.start(vertx.getOrCreateContext());
+      } catch (IOException e) {
+        return Future.failedFuture(
+            new IllegalStateException("cannot watch " + jail.root() + ": " + e.getMessage(), e));
+      }
+    }
     return Future.succeededFuture();
   }
 
+  /** Hands a change to the agent, which publishes it on {@code agent.<name>.events.fs}. */
+  private void publishChange(JsonObject event) {
+    vertx
+        .eventBus()
+        .send(
+            Wire.localEventsAddress(agentName),
+            event,
+            new DeliveryOptions().addHeader(Wire.HEADER_TOPIC, Wire.EVENTS_FS));
+  }
+
   public Future<Void> stop() {
+    if (watcher != null) {
+      watcher.stop();
+    }
     consumers.forEach(MessageConsumer::unregister);
     uploads.stop();
     return workers.close();
   }
 
-  /** A binary fs.read reply: the bytes as the body, the rest in headers. */
   /**
    * An fs.read reply: raw bytes with their metadata in headers (binary), or the whole reply as JSON
    * text marked {@link Wire#HEADER_BODY} (base64).

@@ -9,6 +9,8 @@ package io.dialback.agent.fs;
  * @param maxQueued operations waiting for a worker; beyond, callers get {@code busy}
  * @param uploadIdleMs an upload with no chunk for this long is abandoned and its temp file removed
  * @param maxListEntries the most entries one {@code fs.list} reply carries (page with offset)
+ * @param watch whether changes below the root are published on {@code agent.<name>.events.fs}
+ * @param maxWatchedDirs the most folders watched; deeper trees are watched in part (logged)
  */
 public record FsSettings(
     boolean writable,
@@ -16,7 +18,9 @@ public record FsSettings(
     int workers,
     int maxQueued,
     long uploadIdleMs,
-    int maxListEntries) {
+    int maxListEntries,
+    boolean watch,
+    int maxWatchedDirs) {
 
   public static final int DEFAULT_CHUNK_BYTES = 512 * 1024;
 
@@ -24,13 +28,17 @@ public record FsSettings(
     if (chunkBytes < 1024 || chunkBytes > 8 * 1024 * 1024) {
       throw new IllegalArgumentException("chunkBytes must be in 1024..8388608: " + chunkBytes);
     }
-    if (workers < 1 || maxQueued < 0 || uploadIdleMs < 100 || maxListEntries < 1) {
+    if (workers < 1
+        || maxQueued < 0
+        || uploadIdleMs < 100
+        || maxListEntries < 1
+        || maxWatchedDirs < 1) {
       throw new IllegalArgumentException(
           "invalid file service settings: " + workers + "/" + maxQueued);
     }
   }
 
   public static FsSettings defaults(boolean writable) {
-    return new FsSettings(writable, DEFAULT_CHUNK_BYTES, 4, 256, 60_000, 2_000);
+    return new FsSettings(writable, DEFAULT_CHUNK_BYTES, 4, 256, 60_000, 2_000, false, 4_096);
   }
 }

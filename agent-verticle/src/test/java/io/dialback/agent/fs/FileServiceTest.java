@@ -36,7 +36,7 @@ class FileServiceTest {
     Files.writeString(root.resolve("docs/hello.txt"), "hello, world");
     Files.writeString(root.resolve("zeta.txt"), "z");
     vertx = Vertx.vertx();
-    start(new FsSettings(true, 1024, 2, 8, 300, 2));
+    start(new FsSettings(true, 1024, 2, 8, 300, 2, false, 10));
   }
 
   private void start(FsSettings settings) throws Exception {
@@ -199,7 +199,7 @@ class FileServiceTest {
 
   @Test
   void readOnlyServiceRefusesWrites() throws Exception {
-    start(new FsSettings(false, 1024, 2, 8, 300, 100));
+    start(new FsSettings(false, 1024, 2, 8, 300, 100, false, 10));
     assertFails("write", chunk("new.txt", 0, "x", true), 403, "read-only");
     assertThat(Files.exists(root.resolve("new.txt"))).isFalse();
   }
@@ -212,7 +212,7 @@ class FileServiceTest {
 
   @Test
   void moreOperationsThanWorkersAndQueueGetBusy() throws Exception {
-    start(new FsSettings(false, 1024, 1, 0, 300, 100));
+    start(new FsSettings(false, 1024, 1, 0, 300, 100, false, 10));
     byte[] content = new byte[1024];
     Files.write(root.resolve("f.bin"), content);
     List<Future<io.vertx.core.eventbus.Message<Object>>> calls = new java.util.ArrayList<>();

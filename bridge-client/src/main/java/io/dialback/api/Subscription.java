@@ -1,0 +1,10 @@
+package io.dialback.api;
+
+import io.vertx.core.Future;
+
+/** A listener on an address; cancel it to stop receiving. */
+public interface Subscription {
+  String address();
+
+  Future<Void> cancel();
+}
