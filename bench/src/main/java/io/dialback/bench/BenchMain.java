@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,7 +98,13 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   private List<String> commandLine() {
-    List<String> args = new ArrayList<>(List.of("java", "-jar", "bench/target/dialback-bench.jar"));
+    List<String> args = new ArrayList<>(List.of("java"));
+    for (String jvmArg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (jvmArg.startsWith("-Xmx")) {
+        args.add(jvmArg); // the heap the figures were measured with
+      }
+    }
+    args.addAll(List.of("-jar", "bench/target/dialback-bench.jar"));
     if (quick) {
       args.add("--quick");
     }
