@@ -117,6 +117,12 @@ public final class BenchMain implements Callable<Integer> {
     if (skipCluster) {
       args.add("--skip-cluster");
     }
+    if (!only.isEmpty()) {
+      args.add("--only=" + String.join(",", new java.util.TreeSet<>(only)));
+    }
+    if (seconds > 0) {
+      args.add("--seconds=" + seconds);
+    }
     return args;
   }
 
