@@ -233,15 +233,7 @@ class DialbackApiTest {
   @ParameterizedTest
   @EnumSource(Over.class)
   void everyFailureCodeArrivesAsItsTypedError(Over over) throws Exception {
-    BridgeClient codes =
-        BridgeClient.create(
-            agents,
-            ClientOptions.builder()
-                .hub("127.0.0.1", hub.port)
-                .token(CODES_TOKEN)
-                .name("codes")
-                .build());
-    codes.connect().await(10, TimeUnit.SECONDS);
+    BridgeClient codes = connectCodesAgent();
     codes
         .consumer(
             "agent.codes.fail.with",
@@ -315,15 +307,7 @@ class DialbackApiTest {
     List<PresenceEvent> seen = new CopyOnWriteArrayList<>();
     dialback.onPresence(seen::add).await(10, TimeUnit.SECONDS);
 
-    BridgeClient codes =
-        BridgeClient.create(
-            agents,
-            ClientOptions.builder()
-                .hub("127.0.0.1", hub.port)
-                .token(CODES_TOKEN)
-                .name("codes")
-                .build());
-    codes.connect().await(10, TimeUnit.SECONDS);
+    BridgeClient codes = connectCodesAgent();
     Await.until("the joined event", Duration.ofSeconds(10), () -> !seen.isEmpty());
     codes.close().await(10, TimeUnit.SECONDS);
     Await.until("the left event", Duration.ofSeconds(10), () -> seen.size() >= 2);
@@ -333,6 +317,20 @@ class DialbackApiTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(PresenceEvent.Kind.JOINED, "codes"),
             org.assertj.core.groups.Tuple.tuple(PresenceEvent.Kind.LEFT, "codes"));
+  }
+
+  /** A bare agent bound to name "codes": a bridge client of our own, on real sockets. */
+  private BridgeClient connectCodesAgent() throws Exception {
+    BridgeClient codes =
+        BridgeClient.create(
+            agents,
+            ClientOptions.builder()
+                .hub("127.0.0.1", hub.port)
+                .token(CODES_TOKEN)
+                .name("codes")
+                .build());
+    codes.connect().await(10, TimeUnit.SECONDS);
+    return codes;
   }
 
   /** Waits for {@code call} to fail and checks its typed code. */

@@ -38,24 +38,10 @@ public final class DialbackException extends RuntimeException {
       ReplyException e = (ReplyException) cause;
       switch (e.failureType()) {
         case NO_HANDLERS:
-          return withCause(
-              new DialbackException(
-                  FailureCode.UNAVAILABLE,
-                  e.failureCode(),
-                  e.failureType(),
-                  address,
-                  FailureCode.UNAVAILABLE.message(
-                      "nobody serves " + address + " (agent not connected, or service off)")),
-              cause);
+          return unavailable(
+              e, address, "nobody serves " + address + " (agent not connected, or service off)");
         case TIMEOUT:
-          return withCause(
-              new DialbackException(
-                  FailureCode.UNAVAILABLE,
-                  e.failureCode(),
-                  e.failureType(),
-                  address,
-                  FailureCode.UNAVAILABLE.message("no reply from " + address + " in time")),
-              cause);
+          return unavailable(e, address, "no reply from " + address + " in time");
         default:
           FailureCode code = FailureCode.of(e.failureCode());
           return withCause(
@@ -77,6 +63,17 @@ public final class DialbackException extends RuntimeException {
             address,
             FailureCode.INTERNAL.message(text)),
         cause);
+  }
+
+  private static DialbackException unavailable(ReplyException e, String address, String detail) {
+    return withCause(
+        new DialbackException(
+            FailureCode.UNAVAILABLE,
+            e.failureCode(),
+            e.failureType(),
+            address,
+            FailureCode.UNAVAILABLE.message(detail)),
+        e);
   }
 
   private static DialbackException withCause(DialbackException e, Throwable cause) {

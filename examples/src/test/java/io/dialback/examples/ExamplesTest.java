@@ -62,24 +62,14 @@ class ExamplesTest {
     List<String> args =
         List.of("--hub", "127.0.0.1:" + port, "--agent", "alpha", "--to", copy.toString());
 
-    JavaProcess.Result first =
-        JavaProcess.exec(
-            "io.dialback.examples.BridgeMirror",
-            args,
-            Map.of("DIALBACK_TOKEN", CLIENT_TOKEN),
-            Duration.ofSeconds(60));
+    JavaProcess.Result first = bridgeMirror(args, Map.of("DIALBACK_TOKEN", CLIENT_TOKEN));
 
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(first.out()).contains("agents: [alpha]", "3 copied");
     assertThat(tree(copy)).isEqualTo(tree(root));
 
     Files.writeString(root.resolve("a.txt"), "alpha, changed\n");
-    JavaProcess.Result second =
-        JavaProcess.exec(
-            "io.dialback.examples.BridgeMirror",
-            args,
-            Map.of("DIALBACK_TOKEN", CLIENT_TOKEN),
-            Duration.ofSeconds(60));
+    JavaProcess.Result second = bridgeMirror(args, Map.of("DIALBACK_TOKEN", CLIENT_TOKEN));
 
     assertThat(second.exitCode()).as(second.err()).isZero();
     assertThat(second.out()).contains("1 copied", "2 unchanged");
@@ -92,8 +82,7 @@ class ExamplesTest {
     startHub("hub", port, null);
 
     JavaProcess.Result refused =
-        JavaProcess.exec(
-            "io.dialback.examples.BridgeMirror",
+        bridgeMirror(
             List.of(
                 "--hub",
                 "127.0.0.1:" + port,
@@ -103,8 +92,7 @@ class ExamplesTest {
                 "alpha",
                 "--to",
                 tmp.resolve("x").toString()),
-            Map.of(),
-            Duration.ofSeconds(60));
+            Map.of());
 
     assertThat(refused.exitCode()).isEqualTo(MirrorCommand.UNREACHABLE);
     assertThat(refused.err()).contains("cannot reach the hubs: not_logged_in: unknown token");
@@ -163,6 +151,12 @@ class ExamplesTest {
   }
 
   // ---- processes ----
+
+  /** Runs the bridge mirror to its end, as a script would. */
+  private static JavaProcess.Result bridgeMirror(List<String> args, Map<String, String> env)
+      throws Exception {
+    return JavaProcess.exec("io.dialback.examples.BridgeMirror", args, env, Duration.ofSeconds(60));
+  }
 
   private JavaProcess start(String name, String main, List<String> args) throws IOException {
     JavaProcess p = JavaProcess.start(name, main, SMALL_JVM, args, Map.of(), logs);
