@@ -19,6 +19,15 @@ public final class JavaProcess implements AutoCloseable {
   private static final java.util.concurrent.atomic.AtomicInteger STARTS =
       new java.util.concurrent.atomic.AtomicInteger();
 
+  /** Children still running when the test JVM ends (killed, say) are ended with it. */
+  private static final java.util.Set<Process> LIVE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "end-children"));
+  }
+
   private final Process process;
   private final Path log;
   private final String name;
@@ -56,7 +65,9 @@ public final class JavaProcess implements AutoCloseable {
     builder.redirectOutput(ProcessBuilder.Redirect.to(log.toFile())); // a fresh log per process
     builder.environment().keySet().removeIf(k -> k.startsWith("DIALBACK_"));
     builder.environment().putAll(env);
-    return new JavaProcess(name, builder.start(), log);
+    Process process = builder.start();
+    LIVE.add(process);
+    return new JavaProcess(name, process, log);
   }
 
   /** What a finished command printed, and its exit code. */
@@ -141,21 +152,10 @@ public final class JavaProcess implements AutoCloseable {
    * {@code collectFirst}).
    */
   public long heapUsed(boolean collectFirst) throws IOException, InterruptedException {
-    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     if (collectFirst) {
-      Process gc =
-          new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.run")
-              .redirectErrorStream(true)
-              .start();
-      gc.getInputStream().readAllBytes();
-      gc.waitFor(30, TimeUnit.SECONDS);
+      jcmd("GC.run");
     }
-    Process info =
-        new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.heap_info")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    info.waitFor(30, TimeUnit.SECONDS);
+    String out = jcmd("GC.heap_info");
     java.util.regex.Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
     long used = 0;
     while (m.find()) {
@@ -165,6 +165,25 @@ public final class JavaProcess implements AutoCloseable {
       throw new IOException("no heap figures from jcmd: " + out);
     }
     return used;
+  }
+
+  /**
+   * Writes the stacks of every thread of a live process next to its log ({@code <log>.threads}),
+   * for reading after a test failed on a call that hung; returns that file.
+   */
+  public Path dumpThreads() throws IOException, InterruptedException {
+    Path dump = log.resolveSibling(log.getFileName() + ".threads");
+    Files.writeString(dump, isAlive() ? jcmd("Thread.print") : "process ended\n");
+    return dump;
+  }
+
+  private String jcmd(String command) throws IOException, InterruptedException {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    Process p =
+        new ProcessBuilder(jcmd, String.valueOf(pid()), command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor(30, TimeUnit.SECONDS);
+    return out;
   }
 
   /** Resident memory of the process in bytes (Linux). */

@@ -968,9 +968,14 @@ final class BridgeConnection implements FrameParser.Listener {
         }
       }
     }
+    // Every hub serves hub.*: the one the caller is connected to answers, so that a call never
+    // travels to a hub elsewhere in the cluster that was just killed or is frozen.
     return options
         .addHeader(Wire.HEADER_FROM, login.identity())
-        .setSendTimeout(limits.clampTimeout(timeout));
+        .setSendTimeout(limits.clampTimeout(timeout))
+        .setLocalOnly(
+            frame.address() instanceof String
+                && ((String) frame.address()).startsWith(Wire.HUB_PREFIX));
   }
 
   private static Long timeoutOf(Object value) throws FrameException {

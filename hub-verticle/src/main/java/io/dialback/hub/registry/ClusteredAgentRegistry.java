@@ -17,6 +17,7 @@ import io.dialback.hub.cluster.HubCluster;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.Wire;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +56,16 @@ import org.slf4j.LoggerFactory;
 public final class ClusteredAgentRegistry implements AgentRegistry {
   private static final Logger log = LoggerFactory.getLogger(ClusteredAgentRegistry.class);
 
+  /** How long {@link #list()} waits for the cluster before it fails. */
+  static final long LIST_WAIT_MS = 4000;
+
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final IMap<String, String> map;
   private final long leaseMs;
   private final Map<String, Binding> local = new ConcurrentHashMap<>();
   private final AtomicBoolean renewing = new AtomicBoolean();
+  private final AtomicReference<Future<List<AgentRecord>>> listing = new AtomicReference<>();
   private UUID entryListener;
   private UUID membershipListener;
   private UUID lifecycleListener;
@@ -168,18 +174,43 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
         false);
   }
 
+  /**
+   * Every bound agent, from a query of the whole map. While hubs join or leave, such a query can
+   * wait on partitions changing owner for longer than any caller would: callers then get a failure
+   * after {@link #LIST_WAIT_MS} instead of hanging to their own timeout, and join the one query in
+   * flight rather than stacking more of them on worker threads.
+   */
   @Override
   public Future<List<AgentRecord>> list() {
-    return vertx.executeBlocking(
-        () -> {
-          List<AgentRecord> all = new ArrayList<>();
-          for (String stored : map.values()) {
-            all.add(AgentRecord.fromStored(new JsonObject(stored)));
-          }
-          all.sort(Comparator.comparing(AgentRecord::name));
-          return all;
-        },
-        false);
+    Promise<List<AgentRecord>> started = Promise.promise();
+    Future<List<AgentRecord>> query = listing.compareAndExchange(null, started.future());
+    if (query == null) {
+      query = started.future();
+      vertx
+          .executeBlocking(this::queryAll, false)
+          .onComplete(
+              done -> {
+                listing.set(null);
+                started.handle(done);
+              });
+    }
+    return query
+        .timeout(LIST_WAIT_MS, TimeUnit.MILLISECONDS)
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof java.util.concurrent.TimeoutException
+                        ? "no answer within " + LIST_WAIT_MS + " ms (hubs joining or leaving?)"
+                        : e.toString()));
+  }
+
+  private List<AgentRecord> queryAll() {
+    List<AgentRecord> all = new ArrayList<>();
+    for (String stored : map.values()) {
+      all.add(AgentRecord.fromStored(new JsonObject(stored)));
+    }
+    all.sort(Comparator.comparing(AgentRecord::name));
+    return all;
   }
 
   /**
