@@ -250,6 +250,12 @@ public final class Shell {
     Path target = dest == null ? Path.of(remote.fileName()) : Path.of(dest);
     if (Files.isDirectory(target)) {
       target = target.resolve(remote.fileName());
+    } else if (dest != null && (dest.endsWith("/") || dest.endsWith(java.io.File.separator))) {
+      throw new IOException("no such folder: " + dest); // as cp: never a file named like a folder
+    }
+    Path folder = target.toAbsolutePath().getParent();
+    if (!Files.isDirectory(folder)) {
+      throw new IOException("no such folder: " + folder);
     }
     BlockingAgent agent = dialback.agent(remote.agent());
     FileStat s = agent.stat(remote.path());

@@ -182,6 +182,15 @@ class ShellTest {
     err.reset();
     assertThat(run("get", "alpha:docs")).isEqualTo(Shell.FAILED);
     assertThat(err()).contains("is not a file (dir)");
+    err.reset();
+    Path folder = tmp.resolve("not-yet");
+    assertThat(run("get", "alpha:big.bin", folder + "/")).isEqualTo(Shell.FAILED);
+    assertThat(err()).isEqualTo("dialback: get: no such folder: " + folder + "/\n");
+    err.reset();
+    assertThat(run("get", "alpha:big.bin", folder.resolve("big.bin").toString()))
+        .isEqualTo(Shell.FAILED);
+    assertThat(err()).isEqualTo("dialback: get: no such folder: " + folder + "\n");
+    assertThat(folder).as("nothing made under a name meant as a folder").doesNotExist();
   }
 
   @Test
