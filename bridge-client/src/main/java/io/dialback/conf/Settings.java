@@ -113,29 +113,24 @@ public final class Settings {
     String variable = envName(envPrefix, full(key));
     String fromEnv = env.get(variable);
     long value;
-    String source;
     if (fromEnv != null) {
-      source = " (from " + variable + ")";
       try {
         value = Long.parseLong(fromEnv.trim());
       } catch (NumberFormatException e) {
-        throw fail(
-            key,
-            "must be an integer in " + min + ".." + max + ", got \"" + fromEnv + "\"" + source);
+        throw fail(key, "must be an integer in " + min + ".." + max + ", got \"" + fromEnv + "\"");
       }
     } else {
       Object raw = json.getValue(key);
       if (raw == null) {
         return fallback;
       }
-      source = "";
       if (!(raw instanceof Integer || raw instanceof Long)) {
         throw fail(key, "must be an integer in " + min + ".." + max + ", got " + describe(raw));
       }
       value = ((Number) raw).longValue();
     }
     if (value < min || value > max) {
-      throw fail(key, "must be in " + min + ".." + max + ", got " + value + source);
+      throw fail(key, "must be in " + min + ".." + max + ", got " + value);
     }
     return value;
   }
@@ -150,7 +145,7 @@ public final class Settings {
         case "false":
           return false;
         default:
-          throw fail(key, "must be true or false, got \"" + fromEnv + "\" (from " + variable + ")");
+          throw fail(key, "must be true or false, got \"" + fromEnv + "\"");
       }
     }
     Object raw = json.getValue(key);
@@ -219,8 +214,14 @@ public final class Settings {
   }
 
   /** A failure about {@code key} of this section. */
+  /**
+   * A mistake in {@code key}; when its value came from the environment, the message says from which
+   * variable, since the conf file then shows something else.
+   */
   public ConfigException fail(String key, String message) {
-    return new ConfigException(full(key), message);
+    String variable = envName(envPrefix, full(key));
+    return new ConfigException(
+        full(key), env.containsKey(variable) ? message + " (from " + variable + ")" : message);
   }
 
   private String full(String key) {

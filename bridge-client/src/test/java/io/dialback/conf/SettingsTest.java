@@ -49,6 +49,12 @@ class SettingsTest {
         .hasMessage(
             "port: must be an integer in 1..65535, got \"seventy\" (from DIALBACK_HUB_PORT)");
 
+    Settings rootFromEnv =
+        Settings.of(new JsonObject(), Map.of("DIALBACK_AGENT_ROOT", "/nowhere"), "DIALBACK_AGENT_");
+    assertThat(rootFromEnv.fail("root", "is not a directory: /nowhere"))
+        .as("a check made after reading names the variable too")
+        .hasMessage("root: is not a directory: /nowhere (from DIALBACK_AGENT_ROOT)");
+
     Settings fromFile = Settings.of(new JsonObject().put("port", 70000), Map.of(), "DIALBACK_HUB_");
     assertThatThrownBy(() -> fromFile.integer("port", 1, 1, 65535))
         .hasMessage("port: must be in 1..65535, got 70000");
