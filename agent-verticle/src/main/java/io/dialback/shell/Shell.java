@@ -156,7 +156,7 @@ public final class Shell {
       case "cat":
         return "cat AGENT:PATH            print a file";
       case "get":
-        return "get AGENT:PATH [DEST]     download a file (to DEST, a file or folder)";
+        return "get AGENT:PATH [DEST]     download a file (to DEST: a file, or a folder that exists)";
       case "put":
         return "put LOCAL AGENT:PATH      upload a file (to a writable agent)";
       case "help":
