@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,13 +117,19 @@ public final class AgentVerticle extends VerticleBase {
     if (client == null) {
       return Future.succeededFuture();
     }
+    // Unregistering tells the hub to send no new calls here. Without a connection there is no one
+    // to tell, and the registrations would wait for the next one: then stop straight away.
     List<Future<Void>> unregistered = new ArrayList<>();
-    for (Future<Registration> r : registrations) {
-      unregistered.add(r.compose(Registration::unregister).otherwiseEmpty());
+    if (client.state() == ClientState.CONNECTED) {
+      for (Future<Registration> r : registrations) {
+        unregistered.add(r.compose(Registration::unregister).otherwiseEmpty());
+      }
     }
     Promise<Void> drained = Promise.promise();
     long deadline = System.nanoTime() + DRAIN_MS * 1_000_000;
-    Future.join(unregistered).onComplete(v -> awaitIdle(drained, deadline));
+    Future.join(unregistered)
+        .timeout(DRAIN_MS, TimeUnit.MILLISECONDS)
+        .onComplete(v -> awaitIdle(drained, deadline));
     return drained
         .future()
         .compose(v -> events.unregister())

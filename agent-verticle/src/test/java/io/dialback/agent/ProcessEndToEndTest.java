@@ -229,6 +229,27 @@ class ProcessEndToEndTest {
     assertThat(agent.logText()).contains("dialback-agent: token: the hub refused the login");
   }
 
+  @Test
+  void anAgentWhoseHubIsAwayStopsAtOnceOnSigterm() throws Exception {
+    // No hub on the port: the agent keeps dialling, with its registrations waiting for a hub.
+    JavaProcess alpha =
+        JavaProcess.start(
+            "alpha-alone",
+            "io.dialback.agent.AgentMain",
+            SMALL_HEAP,
+            List.of("-conf", alphaConf.toString()),
+            Map.of(),
+            tmp.resolve("logs"));
+    processes.add(alpha);
+    alpha.awaitLog("cannot reach 127.0.0.1:" + port, START);
+    long stopping = System.nanoTime();
+    alpha.stop(Duration.ofSeconds(40));
+    Duration took = Duration.ofNanos(System.nanoTime() - stopping);
+    System.out.printf("agent with no hub: stopped %d ms after SIGTERM%n", took.toMillis());
+    assertThat(alpha.logText()).contains("dialback-agent stopped").doesNotContain("did not stop");
+    assertThat(took).as("no wait for a hub that is not there").isLessThan(Duration.ofSeconds(5));
+  }
+
   private List<String> agentNames() throws Exception {
     JsonArray agents =
         client
