@@ -96,16 +96,21 @@ class ProcessEndToEndTest {
   }
 
   private JavaProcess startAlpha() throws Exception {
+    return launchAlpha("alpha").awaitLog("connected to", START);
+  }
+
+  /** The agent alpha as a process of its own, logging under {@code logName}. */
+  private JavaProcess launchAlpha(String logName) throws Exception {
     JavaProcess alpha =
         JavaProcess.start(
-            "alpha",
+            logName,
             "io.dialback.agent.AgentMain",
             SMALL_HEAP,
             List.of("-conf", alphaConf.toString()),
             Map.of(),
             tmp.resolve("logs"));
     processes.add(alpha);
-    return alpha.awaitLog("connected to", START);
+    return alpha;
   }
 
   private BridgeClient connectClient() throws Exception {
@@ -232,15 +237,7 @@ class ProcessEndToEndTest {
   @Test
   void anAgentWhoseHubIsAwayStopsAtOnceOnSigterm() throws Exception {
     // No hub on the port: the agent keeps dialling, with its registrations waiting for a hub.
-    JavaProcess alpha =
-        JavaProcess.start(
-            "alpha-alone",
-            "io.dialback.agent.AgentMain",
-            SMALL_HEAP,
-            List.of("-conf", alphaConf.toString()),
-            Map.of(),
-            tmp.resolve("logs"));
-    processes.add(alpha);
+    JavaProcess alpha = launchAlpha("alpha-alone");
     alpha.awaitLog("cannot reach 127.0.0.1:" + port, START);
     long stopping = System.nanoTime();
     alpha.stop(Duration.ofSeconds(40));
