@@ -24,40 +24,30 @@ class ShareTest {
     try (TestHub hub = TestHub.start(Target.DIALBACK)) {
       String hubAddress = "127.0.0.1:" + hub.port;
       // One process: shares dir as alpha, then reads alpha:hello.txt through the hub.
-      JavaProcess.Result cat =
-          JavaProcess.exec(
-              "io.dialback.agent.AgentMain",
-              List.of(
-                  "shell",
-                  "--hub",
-                  hubAddress,
-                  "--share",
-                  dir.toString(),
-                  "--name",
-                  "alpha",
-                  "cat",
-                  "alpha:hello.txt"),
-              Map.of("DIALBACK_TOKEN", TestHub.ALPHA_TOKEN),
-              Duration.ofSeconds(60));
+      JavaProcess.Result cat = shareAndRun(hubAddress, dir, "alpha", "cat", "alpha:hello.txt");
       assertThat(cat.exitCode()).as(cat.err()).isZero();
       assertThat(cat.out()).isEqualTo("shared by the shell itself");
 
-      JavaProcess.Result wrongName =
-          JavaProcess.exec(
-              "io.dialback.agent.AgentMain",
-              List.of(
-                  "shell",
-                  "--hub",
-                  hubAddress,
-                  "--share",
-                  dir.toString(),
-                  "--name",
-                  "beta",
-                  "list"),
-              Map.of("DIALBACK_TOKEN", TestHub.ALPHA_TOKEN),
-              Duration.ofSeconds(60));
+      JavaProcess.Result wrongName = shareAndRun(hubAddress, dir, "beta", "list");
       assertThat(wrongName.exitCode()).isEqualTo(ShellCommand.NO_CONNECTION);
       assertThat(wrongName.err()).contains("may not bind the name beta").hasLineCount(1);
     }
+  }
+
+  /**
+   * One shell process that shares {@code dir} as {@code name} with alpha's token and runs a
+   * command.
+   */
+  private static JavaProcess.Result shareAndRun(
+      String hubAddress, Path dir, String name, String... command) throws Exception {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("shell", "--hub", hubAddress, "--share", dir.toString(), "--name", name));
+    args.addAll(List.of(command));
+    return JavaProcess.exec(
+        "io.dialback.agent.AgentMain",
+        args,
+        Map.of("DIALBACK_TOKEN", TestHub.ALPHA_TOKEN),
+        Duration.ofSeconds(60));
   }
 }
