@@ -9,14 +9,13 @@ import io.dialback.client.LoginReply;
 import io.dialback.client.Registration;
 import io.dialback.conf.ConfigException;
 import io.dialback.wire.FailureCode;
-import io.dialback.wire.Frames;
-import io.dialback.wire.RawJson;
+import io.dialback.wire.Headers;
+import io.dialback.wire.RawJsonCodec;
 import io.dialback.wire.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -80,6 +79,7 @@ public final class AgentVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     cfg = AgentConfig.from(config(), env);
+    RawJsonCodec.install(vertx.eventBus()); // the file service answers reads with RawJson
     Jail jail;
     try {
       jail = new Jail(cfg.root());
@@ -267,15 +267,10 @@ public final class AgentVerticle extends VerticleBase {
               }
               if (ar.succeeded()) {
                 // Headers carry a binary reply's metadata (fs.read with binary: true); a reply
-                // written as JSON text by the service goes on as it is.
+                // the service wrote as JSON text (RawJson) goes on as it is.
                 Message<Object> answer = ar.result();
-                JsonObject headers = Frames.headers(answer.headers());
-                Object body = answer.body();
-                if (body instanceof Buffer
-                    && Wire.BODY_JSON.equals(answer.headers().get(Wire.HEADER_BODY))) {
-                  body = new RawJson((Buffer) body);
-                }
-                call.reply(body, headers.isEmpty() ? null : headers);
+                JsonObject headers = Headers.toPeer(answer.headers());
+                call.reply(answer.body(), headers.isEmpty() ? null : headers);
               } else if (ar.cause() instanceof ReplyException) {
                 ReplyException e = (ReplyException) ar.cause();
                 if (e.failureType() == ReplyFailure.RECIPIENT_FAILURE) {

@@ -50,7 +50,7 @@ final class Setups {
                             new JsonObject()
                                 .put("token", CLIENT_TOKEN)
                                 .put("role", "client")
-                                .put("id", "bench"))
+                                .put("id", "bench-client"))
                         .add(
                             new JsonObject()
                                 .put("token", AGENT_TOKEN)

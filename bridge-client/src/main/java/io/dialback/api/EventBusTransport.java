@@ -1,5 +1,6 @@
 package io.dialback.api;
 
+import io.dialback.wire.RawJsonCodec;
 import io.dialback.wire.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -23,6 +24,7 @@ final class EventBusTransport implements Transport {
   EventBusTransport(Vertx vertx, String identity) {
     this.vertx = Objects.requireNonNull(vertx, "vertx == null");
     this.identity = Objects.requireNonNull(identity, "identity == null");
+    RawJsonCodec.install(vertx.eventBus()); // hubs may pass agents' replies on undecoded
   }
 
   @Override

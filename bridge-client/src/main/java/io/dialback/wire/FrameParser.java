@@ -23,6 +23,15 @@ public final class FrameParser implements Handler<Buffer> {
 
     /** A declared length outside {@code 0..max}; no more frames follow. */
     void onOversize(long declaredLength, int maxFrameBytes);
+
+    /**
+     * A frame of {@code length} bytes begins. Returning false holds the parser at this frame, as if
+     * paused, until {@link #resume()}, which asks again; the owner should stop the socket too.
+     * Asked once per frame that is admitted.
+     */
+    default boolean admit(int length) {
+      return true;
+    }
   }
 
   private static final int PREFIX = 4;
@@ -33,6 +42,9 @@ public final class FrameParser implements Handler<Buffer> {
   private int position;
   private boolean paused;
   private boolean stopped;
+
+  /** Whether the frame at {@code position} was admitted already. */
+  private boolean admitted;
 
   public FrameParser(int maxFrameBytes, Listener listener) {
     this.listener = Objects.requireNonNull(listener, "listener == null");
@@ -104,11 +116,19 @@ public final class FrameParser implements Handler<Buffer> {
         listener.onOversize(length, maxFrameBytes);
         return;
       }
+      if (!admitted) {
+        if (!listener.admit(length)) {
+          paused = true;
+          return;
+        }
+        admitted = true;
+      }
       if (available - PREFIX < length) {
         return;
       }
       int start = position + PREFIX;
       position = start + length;
+      admitted = false;
       listener.onFrame(buffer.slice(start, start + length));
     }
   }

@@ -36,22 +36,18 @@ public final class FrameWriter {
       String address, String replyAddress, MultiMap headers, boolean send, Object body) {
     Buffer out = start(Wire.MESSAGE, address, replyAddress);
     out.appendBytes(HEADERS);
-    if (headers != null && !headers.isEmpty()) {
-      boolean first = true;
-      for (Map.Entry<String, String> h : headers) {
-        String name = h.getKey();
-        if (name.startsWith("dialback.") && !name.equals(Wire.HEADER_FROM)) {
-          continue; // the hubs' own
-        }
-        if (!first) {
-          out.appendByte((byte) ',');
-        }
-        first = false;
-        string(out, name);
-        out.appendByte((byte) ':');
-        string(out, h.getValue());
-      }
-    }
+    boolean[] first = {true};
+    Headers.toPeer(
+        headers,
+        (name, value) -> {
+          if (!first[0]) {
+            out.appendByte((byte) ',');
+          }
+          first[0] = false;
+          string(out, name);
+          out.appendByte((byte) ':');
+          string(out, value);
+        });
     out.appendByte((byte) '}');
     body(out, body);
     out.appendBytes(send ? SEND_TRUE : SEND_FALSE);

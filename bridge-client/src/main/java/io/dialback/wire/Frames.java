@@ -150,19 +150,10 @@ public final class Frames {
 
   /**
    * Headers of an event-bus message as the JSON object a frame carries, without the hubs' internal
-   * ones ({@code dialback.*} other than {@code dialback.from}).
+   * ones ({@link Headers#toPeer(MultiMap)}).
    */
   public static JsonObject headers(MultiMap headers) {
-    JsonObject json = new JsonObject();
-    if (headers != null && !headers.isEmpty()) {
-      for (Map.Entry<String, String> entry : headers) {
-        String name = entry.getKey();
-        if (!name.startsWith("dialback.") || name.equals(Wire.HEADER_FROM)) {
-          json.put(name, entry.getValue());
-        }
-      }
-    }
-    return json;
+    return Headers.toPeer(headers);
   }
 
   // ---- client frames ----

@@ -43,19 +43,6 @@ public final class Wire {
   public static final String HEADER_LOCAL_ONLY = "localOnly";
   public static final String HEADER_CODEC = "codecName";
 
-  /**
-   * Marks a {@code Buffer} body on the event bus as JSON text passed on undecoded (value {@code
-   * json}); a {@code Buffer} body without it is binary data. Internal to hubs: never sent in a
-   * frame.
-   */
-  public static final String HEADER_BODY = "dialback.body";
-
-  /** The value of {@link #HEADER_BODY} for undecoded JSON. */
-  public static final String BODY_JSON = "json";
-
-  /** On a request from a bridge connection: its reply may travel as undecoded JSON. Internal. */
-  public static final String HEADER_RAW_REPLY = "dialback.raw-reply";
-
   /** Login field: the client asks for binary-extension frames; the reply says if granted. */
   public static final String LOGIN_BINARY = "binary";
 
@@ -161,8 +148,14 @@ public final class Wire {
     return agentAddress(name, FS, operation);
   }
 
+  /**
+   * The namespace of hubs and agents themselves ({@code dialback.*}, header names too): no peer
+   * sends to, publishes on or registers an address in it, in any spelling.
+   */
+  public static final String LOCAL_NAMESPACE = "dialback.";
+
   /** Prefix of the addresses an agent's own services answer inside the agent's Vert.x. */
-  public static final String LOCAL_PREFIX = "dialback.local.";
+  public static final String LOCAL_PREFIX = LOCAL_NAMESPACE + "local.";
 
   /**
    * Where, inside an agent's Vert.x, the service behind bridge address {@code address} answers.

@@ -39,11 +39,13 @@ class FrameWriterTest {
   }
 
   @Test
-  void theHubsOwnHeadersStayOutExceptFrom() throws Exception {
+  void theHubsOwnHeadersStayOutInAnySpellingExceptFrom() throws Exception {
     MultiMap headers =
         MultiMap.caseInsensitiveMultiMap()
             .add(Wire.HEADER_FROM, "agent.a")
-            .add(Wire.HEADER_BODY, Wire.BODY_JSON)
+            .add("dialback.body", "json")
+            .add("Dialback.Body", "json")
+            .add("DIALBACK.TOPIC", "x")
             .add("user", "u");
 
     JsonObject frame = decode(FrameWriter.message("x", null, headers, false, null));

@@ -138,6 +138,7 @@ public record HubConfig(
     if (tokens.isEmpty()) {
       throw s.fail("auth.tokens", "is empty: no one could log in; list at least one token");
     }
+    checkIdentitiesUnique(s, tokens);
     AddressPolicy policy;
     JsonObject bridge = json.getJsonObject("bridge");
     try {
@@ -156,6 +157,58 @@ public record HubConfig(
         TlsConfig.from(s.section("tls")),
         ClusterConfig.from(s.section("cluster"), false),
         s.integer("reloadSeconds", 5, 0, 3600));
+  }
+
+  /**
+   * A client's identity is its token's {@code id}, an agent's its name: what a service sees in
+   * {@code dialback.from} must name one holder. Two client tokens with one id (also when both left
+   * it out), or a client id that is an agent's name, are refused — ignoring case, which a reader of
+   * logs would not see either.
+   */
+  private static void checkIdentitiesUnique(Settings s, List<TokenGrant> tokens) {
+    Map<String, Integer> clients = new java.util.HashMap<>();
+    Map<String, Integer> agentNames = new java.util.HashMap<>();
+    for (int i = 0; i < tokens.size(); i++) {
+      TokenGrant t = tokens.get(i);
+      if (t.role() == io.dialback.hub.gate.Role.AGENT) {
+        for (String name : t.names()) {
+          agentNames.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT), i);
+        }
+      }
+    }
+    for (int i = 0; i < tokens.size(); i++) {
+      TokenGrant t = tokens.get(i);
+      if (t.role() != io.dialback.hub.gate.Role.CLIENT) {
+        continue;
+      }
+      String key = t.id().toLowerCase(java.util.Locale.ROOT);
+      Integer other = clients.putIfAbsent(key, i);
+      if (other != null) {
+        throw s.fail(
+            "auth.tokens",
+            "entries "
+                + other
+                + " and "
+                + i
+                + " are client tokens with the same id \""
+                + t.id()
+                + "\" (a missing id is \"client\"): give each its own id, the identity services"
+                + " see as the caller");
+      }
+      Integer agent = agentNames.get(key);
+      if (agent != null) {
+        throw s.fail(
+            "auth.tokens",
+            "entry "
+                + i
+                + " is a client token with id \""
+                + t.id()
+                + "\", which entry "
+                + agent
+                + " lets an agent bind as its name: callers would be taken for that agent; rename"
+                + " the id");
+      }
+    }
   }
 
   /**

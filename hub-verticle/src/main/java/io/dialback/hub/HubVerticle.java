@@ -11,6 +11,7 @@ import io.dialback.hub.registry.AgentRegistry;
 import io.dialback.hub.registry.ClusteredAgentRegistry;
 import io.dialback.hub.registry.LocalAgentRegistry;
 import io.dialback.hub.tls.SelfSigned;
+import io.dialback.wire.RawJsonCodec;
 import io.dialback.wire.Wire;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
@@ -84,6 +85,7 @@ public final class HubVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HubConfig cfg = HubConfig.from(config(), env);
+    RawJsonCodec.install(vertx.eventBus()); // bodies bridge connections pass on undecoded
     appliedAuth = config().getJsonObject("auth", new JsonObject());
     return startRegistry(cfg)
         .compose(
@@ -165,6 +167,11 @@ public final class HubVerticle extends VerticleBase {
   /** Connections open right now. */
   public int liveConnections() {
     return bridge == null ? 0 : bridge.liveConnections();
+  }
+
+  /** Addresses registered by this hub's connections right now. */
+  public int registrations() {
+    return bridge == null ? 0 : bridge.registrations();
   }
 
   private Future<AgentRegistry> startRegistry(HubConfig cfg) {

@@ -99,4 +99,47 @@ class HubConfigTest {
         "bridge",
         "Unclosed character class");
   }
+
+  @Test
+  void ambiguousIdentitiesAreRefusedNamingTheEntries() {
+    JsonObject twoUnnamed = valid();
+    twoUnnamed
+        .getJsonObject("auth")
+        .getJsonArray("tokens")
+        .add(new JsonObject().put("token", "client-secret-2").put("role", "client"));
+    assertRefused(
+        twoUnnamed, Map.of(), "auth.tokens", "entries 0 and 1 are client tokens with the same id");
+
+    JsonObject sameIdOtherCase = valid();
+    sameIdOtherCase.getJsonObject("auth").getJsonArray("tokens").getJsonObject(0).put("id", "ops");
+    sameIdOtherCase
+        .getJsonObject("auth")
+        .getJsonArray("tokens")
+        .add(
+            new JsonObject()
+                .put("token", "client-secret-2")
+                .put("role", "client")
+                .put("id", "OPS"));
+    assertRefused(sameIdOtherCase, Map.of(), "auth.tokens", "entries 0 and 1");
+
+    JsonObject clientNamedLikeAnAgent = valid();
+    clientNamedLikeAnAgent
+        .getJsonObject("auth")
+        .getJsonArray("tokens")
+        .add(
+            new JsonObject()
+                .put("token", "agent-secret-1")
+                .put("role", "agent")
+                .put("names", new JsonArray().add("alpha")))
+        .add(
+            new JsonObject()
+                .put("token", "client-secret-3")
+                .put("role", "client")
+                .put("id", "Alpha"));
+    assertRefused(
+        clientNamedLikeAnAgent,
+        Map.of(),
+        "auth.tokens",
+        "entry 2 is a client token with id \"Alpha\", which entry 1 lets an agent bind");
+  }
 }

@@ -50,11 +50,31 @@ public final class RawBridgeSocket implements AutoCloseable {
     return s;
   }
 
+  /** Connects and logs in asking for binary-extension frames; checks the hub granted them. */
+  public static RawBridgeSocket loginBinary(int port, String token, String name)
+      throws IOException {
+    RawBridgeSocket s = connect(port);
+    JsonObject reply = s.loginReply(token, name, true);
+    if (!"message".equals(reply.getString("type"))
+        || !reply.getJsonObject("body").getBoolean("binary", false)) {
+      throw new IOException("binary login refused: " + reply.encode());
+    }
+    return s;
+  }
+
   /** Sends a login frame and returns whatever frame answers it. */
   public JsonObject loginReply(String token, String name) throws IOException {
+    return loginReply(token, name, false);
+  }
+
+  /** Sends a login frame (asking for binary frames if {@code binary}) and returns the answer. */
+  public JsonObject loginReply(String token, String name, boolean binary) throws IOException {
     JsonObject body = new JsonObject().put("token", token);
     if (name != null) {
       body.put("name", name);
+    }
+    if (binary) {
+      body.put("binary", true);
     }
     String reply = nextReplyAddress();
     send(
@@ -80,6 +100,46 @@ public final class RawBridgeSocket implements AutoCloseable {
     ByteBuffer frame = ByteBuffer.allocate(4 + payload.length);
     frame.putInt(payload.length).put(payload);
     return sendRaw(frame.array());
+  }
+
+  /**
+   * A binary-extension frame: NUL, the header's length, the header (a frame object without body),
+   * then {@code data} as raw bytes.
+   */
+  public RawBridgeSocket sendBinary(JsonObject header, byte[] data) throws IOException {
+    byte[] head = header.encode().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer payload = ByteBuffer.allocate(1 + 4 + head.length + data.length);
+    payload.put((byte) 0).putInt(head.length).put(head).put(data);
+    return sendBytes(payload.array());
+  }
+
+  /** A frame as read: its JSON (the header, for a binary frame) and binary data (or null). */
+  public record Frame(JsonObject json, byte[] data) {}
+
+  /** The next frame, JSON or binary, waiting up to {@code wait}. */
+  public Frame readFrame(Duration wait) throws IOException {
+    socket.setSoTimeout((int) wait.toMillis());
+    int length = in.readInt();
+    byte[] payload = new byte[length];
+    in.readFully(payload);
+    if (length > 0 && payload[0] == 0) {
+      ByteBuffer b = ByteBuffer.wrap(payload);
+      b.get();
+      int headLength = b.getInt();
+      JsonObject head = new JsonObject(new String(payload, 5, headLength, StandardCharsets.UTF_8));
+      byte[] data = java.util.Arrays.copyOfRange(payload, 5 + headLength, payload.length);
+      return new Frame(head, data);
+    }
+    return new Frame(new JsonObject(new String(payload, StandardCharsets.UTF_8)), null);
+  }
+
+  /** The next frame, JSON or binary, or {@code null} when none arrives within {@code wait}. */
+  public Frame pollFrame(Duration wait) throws IOException {
+    try {
+      return readFrame(wait);
+    } catch (SocketTimeoutException e) {
+      return null;
+    }
   }
 
   /** Bytes exactly as given: a lying length prefix, half a frame, anything. */

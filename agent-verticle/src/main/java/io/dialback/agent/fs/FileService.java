@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.dialback.wire.FailureCode;
+import io.dialback.wire.RawJson;
+import io.dialback.wire.RawJsonCodec;
 import io.dialback.wire.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -78,6 +80,7 @@ public final class FileService {
 
   /** Registers the local consumers; call on the context that should own the service's state. */
   public Future<Void> start() {
+    RawJsonCodec.install(vertx.eventBus()); // reads answer with RawJson
     register(Wire.FS_LIST, this::list);
     register(Wire.FS_STAT, this::stat);
     register(Wire.FS_READ, this::read);
@@ -138,7 +141,7 @@ public final class FileService {
 
   /**
    * An fs.read reply: raw bytes with their metadata in headers (binary), or the whole reply as JSON
-   * text marked {@link Wire#HEADER_BODY} (base64).
+   * text ({@link RawJson}, data in base64).
    */
   private record Chunk(Buffer data, MultiMap headers) {}
 
@@ -287,7 +290,7 @@ public final class FileService {
         return new Chunk(Buffer.buffer(bytes), headers);
       }
       // The JSON is written here, on the worker, straight from the bytes: the event loops pass
-      // it on undecoded (Wire.HEADER_BODY), so a base64 chunk costs them no JSON work at all.
+      // it on undecoded (a RawJson body), so a base64 chunk costs them no JSON work at all.
       ByteArrayBuilder json = new ByteArrayBuilder(got / 3 * 4 + 256);
       try (JsonGenerator g = JSON.createGenerator(json)) {
         g.writeStartObject();
@@ -303,9 +306,7 @@ public final class FileService {
         g.writeBooleanField("eof", offset + got >= size);
         g.writeEndObject();
       }
-      return new Chunk(
-          Buffer.buffer(json.toByteArray()),
-          MultiMap.caseInsensitiveMultiMap().add(Wire.HEADER_BODY, Wire.BODY_JSON));
+      return new RawJson(Buffer.buffer(json.toByteArray()));
     };
   }
 

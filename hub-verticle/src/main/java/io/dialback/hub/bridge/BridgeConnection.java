@@ -1,32 +1,39 @@
 package io.dialback.hub.bridge;
 
+import io.dialback.hub.gate.AddressPolicy;
 import io.dialback.hub.gate.Login;
 import io.dialback.hub.registry.AgentRecord;
+import io.dialback.logging.LogSafe;
 import io.dialback.wire.Envelope;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.FrameException;
 import io.dialback.wire.FrameParser;
 import io.dialback.wire.FrameWriter;
 import io.dialback.wire.Frames;
+import io.dialback.wire.Headers;
 import io.dialback.wire.RawJson;
 import io.dialback.wire.Wire;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +50,8 @@ final class BridgeConnection implements FrameParser.Listener {
   private static final Logger log = LoggerFactory.getLogger(BridgeConnection.class);
   private static final AtomicLong IDS = new AtomicLong();
   private static final long CLOSE_GRACE_MS = 2_000;
+  private static final long MEMORY_RETRY_MS = 20;
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Frames are gathered into one write up to this many bytes; larger ones go alone. */
   private static final int BATCH_LIMIT = 64 * 1024;
@@ -68,7 +77,17 @@ final class BridgeConnection implements FrameParser.Listener {
   private final String id;
   private final String remote;
   private final String host;
+  private final Subscriptions subscriptions;
+
+  /** Reply addresses this connection hands out: unguessable from any other connection. */
+  private final String replyPrefix;
+
+  private long deliveries;
   private boolean admitted;
+  private boolean loginSlot;
+
+  /** The identity this connection counts against in {@link Guards#connect}, once it does. */
+  private String countedIdentity;
 
   /** Whether the peer asked for binary-extension frames at login (and so may send them). */
   private boolean binary;
@@ -79,7 +98,7 @@ final class BridgeConnection implements FrameParser.Listener {
   private State state = State.AWAITING_LOGIN;
   private Login login;
   private AgentRecord binding;
-  private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
+  private final Set<String> registrations = new HashSet<>();
   private final LinkedHashMap<String, Delivery> awaitingReply = new LinkedHashMap<>();
   private final Map<String, AgentCall> agentCalls = new HashMap<>();
   private final Map<String, Integer> callsPerAgent = new HashMap<>();
@@ -90,11 +109,17 @@ final class BridgeConnection implements FrameParser.Listener {
   private long queuedBytes;
   private boolean pausedForLogin;
   private boolean pausedForWrites;
+  private boolean pausedForMemory;
+  private long memoryWaitSinceMs;
+  private int reservedFrameBytes;
+  private String reservedKey;
   private Buffer outgoing;
+  private String outgoingKey;
   private long loginTimer;
 
-  BridgeConnection(BridgeContext hub, NetSocket socket) {
+  BridgeConnection(BridgeContext hub, Subscriptions subscriptions, NetSocket socket) {
     this.hub = hub;
+    this.subscriptions = subscriptions;
     this.eventBus = hub.vertx().eventBus();
     this.limits = hub.limits();
     this.socket = socket;
@@ -102,6 +127,13 @@ final class BridgeConnection implements FrameParser.Listener {
     this.remote = String.valueOf(socket.remoteAddress());
     this.host = socket.remoteAddress() == null ? "?" : socket.remoteAddress().host();
     this.parser = new FrameParser(limits.maxLoginFrameBytes(), this);
+    byte[] secret = new byte[12];
+    RANDOM.nextBytes(secret);
+    this.replyPrefix =
+        Wire.VERTX_INTERNAL_PREFIX
+            + "reply."
+            + Base64.getUrlEncoder().withoutPadding().encodeToString(secret)
+            + ".";
   }
 
   void start() {
@@ -126,20 +158,40 @@ final class BridgeConnection implements FrameParser.Listener {
                         null);
                   }
                 });
-    if (hub.guards().loginBlocked(host)) {
-      refuseAndClose(
-          FailureCode.BUSY,
-          "too many failed logins from " + host + "; try again in a minute",
-          null);
-    } else if (!hub.guards().admit(host)) {
+    if (!hub.guards().admit(host)) {
       refuseAndClose(
           FailureCode.BUSY,
           "more than " + limits.maxConnectionsPerAddress() + " connections from " + host,
           null);
-    } else {
-      admitted = true;
-      log.debug("[{}] connected", this);
+      return;
     }
+    admitted = true;
+    loginSlot = true;
+    BridgeConnection pushedOut = hub.guards().startLogin(host, this);
+    if (pushedOut != null) {
+      pushedOut.pushOut();
+    }
+    log.debug("[{}] connected", this);
+  }
+
+  /**
+   * Too many connections from this one's address are logging in and it has waited longest: it makes
+   * room (may run on any thread).
+   */
+  private void pushOut() {
+    context.runOnContext(
+        v -> {
+          if (state == State.AWAITING_LOGIN || state == State.LOGGING_IN) {
+            refuseAndClose(
+                FailureCode.BUSY,
+                "more than "
+                    + limits.maxPendingLoginsPerAddress()
+                    + " connections from "
+                    + host
+                    + " were logging in at once; this one waited longest",
+                null);
+          }
+        });
   }
 
   // ---- frames in ----
@@ -155,6 +207,68 @@ final class BridgeConnection implements FrameParser.Listener {
       // A defect of ours must cost one frame, never the connection's place in the stream.
       log.warn("[{}] failed to handle a frame", this, e);
       refuseFrame(FailureCode.INTERNAL, "the hub failed to handle this frame", null);
+    } finally {
+      releaseFrameBuffer();
+    }
+  }
+
+  /**
+   * A frame larger than {@link Limits#SMALL_FRAME_BYTES} is read only while the identity's and the
+   * hub's frame-buffer budgets have room for it; until then the connection is not read.
+   */
+  @Override
+  public boolean admit(int length) {
+    if (length <= Limits.SMALL_FRAME_BYTES || state == State.CLOSED) {
+      return true;
+    }
+    Budget budget = hub.frameBuffers();
+    if (!budget.fits(length)) {
+      refuseAndClose(
+          FailureCode.TOO_LARGE,
+          "a frame of "
+              + length
+              + " bytes is more than the hub buffers for one peer ("
+              + Math.min(budget.perIdentity(), budget.total())
+              + ")",
+          null);
+      return false;
+    }
+    if (budget.tryTake(accountKey(), length)) {
+      reservedFrameBytes = length;
+      reservedKey = accountKey();
+      memoryWaitSinceMs = 0;
+      return true;
+    }
+    long now = nowMs();
+    if (memoryWaitSinceMs == 0) {
+      memoryWaitSinceMs = now;
+    } else if (now - memoryWaitSinceMs > limits.defaultTimeoutMs()) {
+      refuseAndClose(
+          FailureCode.BUSY,
+          "no room to buffer a frame of "
+              + length
+              + " bytes for "
+              + limits.defaultTimeoutMs()
+              + " ms",
+          null);
+      return false;
+    }
+    pausedForMemory = true;
+    updateReading();
+    hub.vertx()
+        .setTimer(
+            MEMORY_RETRY_MS,
+            t -> {
+              pausedForMemory = false;
+              updateReading(); // reading again asks for room again
+            });
+    return false;
+  }
+
+  private void releaseFrameBuffer() {
+    if (reservedFrameBytes > 0) {
+      hub.frameBuffers().give(reservedKey, reservedFrameBytes);
+      reservedFrameBytes = 0;
     }
   }
 
@@ -196,7 +310,9 @@ final class BridgeConnection implements FrameParser.Listener {
       default:
         refuseFrame(
             FailureCode.BAD_REQUEST,
-            "unknown type \"" + type + "\"; expected send, publish, register, unregister or ping",
+            "unknown type \""
+                + LogSafe.text(type, 64)
+                + "\"; expected send, publish, register, unregister or ping",
             replyAddressOrNull(frame));
     }
   }
@@ -226,6 +342,10 @@ final class BridgeConnection implements FrameParser.Listener {
       address = optionalString(frame.address(), Wire.ADDRESS);
       if (address == null || address.isEmpty()) {
         throw new FrameException(FailureCode.BAD_REQUEST, "frame has no address");
+      }
+      AddressPolicy.checkShape(Wire.ADDRESS, address, limits.maxAddressChars());
+      if (replyAddress != null) {
+        AddressPolicy.checkShape(Wire.REPLY_ADDRESS, replyAddress, limits.maxAddressChars());
       }
     } catch (FrameException e) {
       refuseFrame(e.code(), e, replyAddressOrNull(frame));
@@ -274,7 +394,8 @@ final class BridgeConnection implements FrameParser.Listener {
     } else {
       writeFrame(Frames.refusal(e.code(), detailOf(e), subscription ? address : null));
     }
-    log.debug("[{}] refused {} {}: {}", this, type, address, e.getMessage());
+    log.debug(
+        "[{}] refused {} {}: {}", this, type, LogSafe.text(address), LogSafe.text(e.getMessage()));
     audit(type, address, e.code(), detailOf(e));
   }
 
@@ -299,12 +420,11 @@ final class BridgeConnection implements FrameParser.Listener {
     DeliveryOptions options = deliveryOptions(frame);
     // Only an agent's own connection consumes agent.<name>.* (the policy sees to it), so the body
     // can travel undecoded; anything else may be a Vert.x consumer that wants the value.
-    Object body = Wire.isAgentCall(address) ? passedOn(frame, options) : decodedBody(frame);
+    Object body = Wire.isAgentCall(address) ? passedOn(frame) : decodedBody(frame);
     if (replyAddress == null) {
       eventBus.send(address, body, options);
       return;
     }
-    options.addHeader(Wire.HEADER_RAW_REPLY, "1");
     if (hub.draining()) {
       throw new FrameException(FailureCode.UNAVAILABLE, "the hub is shutting down");
     }
@@ -405,10 +525,11 @@ final class BridgeConnection implements FrameParser.Listener {
     Object body;
     try {
       options = deliveryOptions(frame);
-      // A requester that is a bridge connection takes the reply undecoded.
+      // A requester that passed its request on undecoded (a bridge connection) takes the reply
+      // undecoded too; a Vert.x requester gets values.
       body =
-          message.headers().contains(Wire.HEADER_RAW_REPLY) && replyAddress == null
-              ? passedOn(frame, options)
+          message.body() instanceof RawJson && replyAddress == null
+              ? passedOn(frame)
               : decodedBody(frame);
       if (replyAddress == null) {
         message.reply(body, options);
@@ -474,7 +595,7 @@ final class BridgeConnection implements FrameParser.Listener {
 
   private void onRegister(String address) throws FrameException {
     hub.policy().checkRegister(login, address);
-    if (registrations.containsKey(address)) {
+    if (registrations.contains(address)) {
       return; // Registering twice is idempotent: one consumer per address and connection.
     }
     if (registrations.size() >= limits.maxRegistrations()) {
@@ -482,16 +603,24 @@ final class BridgeConnection implements FrameParser.Listener {
           FailureCode.BUSY,
           "a connection may register at most " + limits.maxRegistrations() + " addresses");
     }
-    MessageConsumer<Object> consumer = eventBus.consumer(address, this::deliver);
-    registrations.put(address, consumer);
+    Budget budget = hub.registrationBudget();
+    if (!budget.tryTake(identity(), 1)) {
+      throw new FrameException(
+          FailureCode.BUSY,
+          budget.used(identity()) >= budget.perIdentity()
+              ? identity() + " has " + budget.perIdentity() + " registrations, its most"
+              : "the hub holds " + budget.total() + " registrations, its most");
+    }
+    registrations.add(address);
     registrationsInFlight++;
-    consumer
-        .completion()
+    subscriptions
+        .add(address, this)
         .onComplete(
             ar -> {
               registrationsInFlight--;
-              if (ar.failed() && state != State.CLOSED) {
-                registrations.remove(address, consumer);
+              if (ar.failed() && state != State.CLOSED && registrations.remove(address)) {
+                subscriptions.remove(address, this);
+                budget.give(identity(), 1);
                 writeFrame(
                     Frames.refusal(
                         FailureCode.INTERNAL,
@@ -508,12 +637,12 @@ final class BridgeConnection implements FrameParser.Listener {
 
   private void onUnregister(String address) throws FrameException {
     hub.policy().checkRegister(login, address);
-    MessageConsumer<Object> consumer = registrations.remove(address);
-    if (consumer == null) {
+    if (!registrations.remove(address)) {
       throw new FrameException(
           FailureCode.NOT_FOUND, "unknown_address " + address + " is not registered");
     }
-    consumer.unregister();
+    subscriptions.remove(address, this);
+    hub.registrationBudget().give(identity(), 1);
   }
 
   // ---- login ----
@@ -541,6 +670,18 @@ final class BridgeConnection implements FrameParser.Listener {
       loginRefused(replyAddress, e.code(), e.getMessage());
       return;
     }
+    if (!hub.guards().connect(candidate.identity())) {
+      loginRefused(
+          replyAddress,
+          FailureCode.BUSY,
+          FailureCode.BUSY.message(
+              candidate.identity()
+                  + " has "
+                  + limits.maxConnectionsPerIdentity()
+                  + " connections open, its most"));
+      return;
+    }
+    countedIdentity = candidate.identity();
     state = State.LOGGING_IN;
     pausedForLogin = true;
     updateReading();
@@ -621,9 +762,12 @@ final class BridgeConnection implements FrameParser.Listener {
   }
 
   private void loggedIn(Login who, AgentRecord record, String replyAddress) {
+    flushOutgoing(); // written before login counts against the connection, after against who
     login = who;
     binding = record;
     state = State.OPEN;
+    hub.guards().endLogin(host, this);
+    loginSlot = false;
     hub.vertx().cancelTimer(loginTimer);
     parser.setMaxFrameBytes(limits.maxFrameBytes());
     writeFrame(
@@ -650,26 +794,28 @@ final class BridgeConnection implements FrameParser.Listener {
 
   private void loginRefused(String replyAddress, FailureCode code, String message) {
     FailureCode c = code == null ? FailureCode.INTERNAL : code;
-    log.info("[{}] login refused: {}", this, message);
+    log.info("[{}] login refused: {}", this, LogSafe.text(message));
     Audit.loginRefused(c.code(), message, remote);
     JsonObject answer =
         Frames.replyError(
             replyAddress, Wire.HUB_LOGIN, ReplyFailure.RECIPIENT_FAILURE, c.code(), message);
-    if (c == FailureCode.UNAVAILABLE || c == FailureCode.CONFLICT) {
+    if (c == FailureCode.UNAVAILABLE || c == FailureCode.CONFLICT || c == FailureCode.BUSY) {
       closeAfter(answer); // not a guess at credentials
       return;
     }
-    // A guesser learns nothing quickly: the answer waits, and the address collects a failure.
+    // A guesser learns nothing quickly: the answer waits, longer for an address that fails often.
+    // A correct token from the same address is never held back.
+    long delay = hub.guards().failureDelayMs(host);
     hub.guards().loginFailed(host);
     parser.stop();
     state = State.LOGGING_IN;
-    hub.vertx().setTimer(Math.max(1, limits.loginFailureDelayMs()), t -> closeAfter(answer));
+    hub.vertx().setTimer(Math.max(1, delay), t -> closeAfter(answer));
   }
 
   // ---- frames out ----
 
-  /** A message for this peer from the event bus: a consumer of one of its registrations. */
-  private void deliver(Message<Object> message) {
+  /** A message sent to one of this peer's registrations (by {@link Subscriptions}). */
+  void deliver(Message<Object> message) {
     if (state == State.CLOSED) {
       if (message.replyAddress() != null) {
         message.fail(
@@ -680,14 +826,25 @@ final class BridgeConnection implements FrameParser.Listener {
     forward(message.address(), message, message.isSend());
   }
 
+  /** A message published on one of this peer's registrations, as shared frame bytes. */
+  void deliverPublished(Subscriptions.Published published) {
+    Buffer frame = published.frame(binary);
+    if (frame != null && state != State.CLOSED) {
+      writeRaw(frame);
+    }
+  }
+
   /**
    * Writes a message (a delivery, or the reply to this peer's request, addressed to its reply
    * address) and remembers it when it waits for the peer's reply.
    */
   private void forward(String address, Message<Object> message, boolean send) {
-    String replyAddress = message.replyAddress();
-    if (replyAddress != null && !awaitReply(message)) {
-      return;
+    String replyAddress = null;
+    if (message.replyAddress() != null) {
+      replyAddress = awaitReply(message);
+      if (replyAddress == null) {
+        return;
+      }
     }
     Buffer frame;
     try {
@@ -708,28 +865,27 @@ final class BridgeConnection implements FrameParser.Listener {
   }
 
   /**
-   * The frame for a message: JSON passed on undecoded is copied in as it came; binary data goes as
-   * a binary frame to a peer that asked for them (and as base64, like the stock bridge, to others);
-   * anything else is encoded.
+   * The frame for a message: JSON passed on undecoded ({@link RawJson}) is copied in as it came;
+   * binary data goes as a binary frame to a peer that asked for them (and as base64, like the stock
+   * bridge, to others); anything else is encoded.
    */
   private Buffer encode(
       String address, String replyAddress, Message<Object> message, boolean send) {
     Object body = message.body();
-    if (body instanceof Buffer) {
-      if (Wire.BODY_JSON.equals(message.headers().get(Wire.HEADER_BODY))) {
-        return FrameWriter.message(
-            address, replyAddress, message.headers(), send, new RawJson((Buffer) body));
-      }
-      if (binary) {
-        return Frames.encodeBinary(
-            Frames.message(address, replyAddress, Frames.headers(message.headers()), send, null),
-            (Buffer) body);
-      }
+    if (body instanceof Buffer && binary) {
+      return Frames.encodeBinary(
+          Frames.message(address, replyAddress, Frames.headers(message.headers()), send, null),
+          (Buffer) body);
     }
     return FrameWriter.message(address, replyAddress, message.headers(), send, body);
   }
 
-  private boolean awaitReply(Message<Object> message) {
+  /**
+   * Remembers a message that waits for this peer's reply, under a reply address of this
+   * connection's own (a secret prefix and a counter): another connection cannot guess it, and only
+   * this connection's replies are looked up. Null when too many already wait (the sender is told).
+   */
+  private String awaitReply(Message<Object> message) {
     long now = nowMs();
     expireDeliveries(now);
     if (awaitingReply.size() >= limits.maxPendingDeliveries()) {
@@ -740,10 +896,11 @@ final class BridgeConnection implements FrameParser.Listener {
                   + " already has "
                   + awaitingReply.size()
                   + " messages waiting for replies"));
-      return false;
+      return null;
     }
-    awaitingReply.put(message.replyAddress(), new Delivery(message, now + limits.maxTimeoutMs()));
-    return true;
+    String replyAddress = replyPrefix + (++deliveries);
+    awaitingReply.put(replyAddress, new Delivery(message, now + limits.maxTimeoutMs()));
+    return replyAddress;
   }
 
   /** Entries older than the longest timeout a caller can ask for have been given up on. */
@@ -764,19 +921,47 @@ final class BridgeConnection implements FrameParser.Listener {
   /**
    * Queues a frame. Frames written during one turn of the event loop go out together in one write
    * (one flush, one system call) at the end of the turn; a large frame goes on its own.
+   *
+   * <p>Queued bytes count against this connection, its identity and the hub. A peer whose queue
+   * passes its own bound is cut off; under pressure on its identity's or the hub's bound, so is one
+   * that has more than {@link Limits#STALLED_BYTES} queued — the slow readers pay, not the others.
    */
   private void writeRaw(Buffer frame) {
     if (state == State.CLOSED) {
       return;
     }
     int length = frame.length();
-    queuedBytes += length;
+    long mine = queuedBytes + length;
+    Budget queued = hub.queuedWrites();
+    String key = accountKey();
+    if (mine > limits.maxQueuedWriteBytes()) {
+      cutOff(
+          "more than "
+              + limits.maxQueuedWriteBytes()
+              + " bytes queued and the peer is not reading");
+      return;
+    }
+    if (mine > Limits.STALLED_BYTES
+        && (queued.used(key) + length > queued.perIdentity()
+            || queued.used() + length > queued.total())) {
+      cutOff(
+          "the hub is short of memory for queued writes and "
+              + queuedBytes
+              + " bytes wait for this peer");
+      return;
+    }
+    queuedBytes = mine;
+    queued.take(key, length);
+    if (outgoing != null && !key.equals(outgoingKey)) {
+      flushOutgoing(); // a batch is given back under the key it was taken under
+    }
     if (length >= BATCH_LIMIT) {
       flushOutgoing();
-      socket.write(frame).onComplete(ar -> onWritten(length));
+      socket.write(frame).onComplete(ar -> onWritten(key, length));
     } else {
       if (outgoing == null) {
         outgoing = Buffer.buffer(1024);
+        outgoingKey = key;
         context.runOnContext(v -> flushOutgoing());
       }
       outgoing.appendBuffer(frame);
@@ -784,44 +969,55 @@ final class BridgeConnection implements FrameParser.Listener {
         flushOutgoing();
       }
     }
-    if (queuedBytes > limits.maxQueuedWriteBytes()) {
-      log.warn(
-          "[{}] cut off: more than {} bytes queued and the peer is not reading",
-          this,
-          limits.maxQueuedWriteBytes());
-      Audit.closed(identity(), remote, "cut off: the peer is not reading");
-      socket.close();
-      onClosed();
-    } else if (!pausedForWrites && queuedBytes > limits.maxQueuedWriteBytes() / 2) {
+    if (!pausedForWrites && queuedBytes > limits.maxQueuedWriteBytes() / 2) {
       // Stop taking requests from a peer that does not take its replies.
       pausedForWrites = true;
       updateReading();
     }
   }
 
+  private void cutOff(String reason) {
+    log.warn("[{}] cut off: {}", this, reason);
+    Audit.closed(identity(), remote, "cut off: " + reason);
+    outgoing = null;
+    socket.close();
+    onClosed();
+  }
+
   private void flushOutgoing() {
     Buffer batch = outgoing;
+    String key = outgoingKey;
     outgoing = null;
-    if (batch == null || batch.length() == 0 || state == State.CLOSED) {
+    if (batch == null || batch.length() == 0) {
       return;
     }
     int length = batch.length();
-    socket.write(batch).onComplete(ar -> onWritten(length));
+    if (state == State.CLOSED) {
+      onWritten(key, length);
+      return;
+    }
+    socket.write(batch).onComplete(ar -> onWritten(key, length));
   }
 
-  private void onWritten(int length) {
+  private void onWritten(String key, int length) {
     queuedBytes -= length;
+    hub.queuedWrites().give(key, length);
     if (pausedForWrites && queuedBytes <= limits.maxQueuedWriteBytes() / 4) {
       pausedForWrites = false;
       updateReading();
     }
   }
 
+  /** Whom this connection's memory counts against: its identity, or itself before login. */
+  private String accountKey() {
+    return login == null ? id : login.identity();
+  }
+
   private void updateReading() {
     if (state == State.CLOSED) {
       return;
     }
-    if (pausedForLogin || pausedForWrites) {
+    if (pausedForLogin || pausedForWrites || pausedForMemory) {
       socket.pause();
       parser.pause();
     } else {
@@ -847,12 +1043,12 @@ final class BridgeConnection implements FrameParser.Listener {
     } else {
       writeFrame(Frames.refusal(code, text, null));
     }
-    log.debug("[{}] refused a frame: {}", this, text);
+    log.debug("[{}] refused a frame: {}", this, LogSafe.text(text));
     audit("?", null, code, text);
   }
 
   private void refuseAndClose(FailureCode code, String detail, String replyAddress) {
-    log.info("[{}] closing: {}", this, code.message(detail));
+    log.info("[{}] closing: {}", this, LogSafe.text(code.message(detail)));
     Audit.closed(identity(), remote, code.message(detail));
     closeAfter(
         replyAddress == null
@@ -891,9 +1087,25 @@ final class BridgeConnection implements FrameParser.Listener {
     if (admitted) {
       hub.guards().release(host);
     }
+    if (loginSlot) {
+      hub.guards().endLogin(host, this);
+      loginSlot = false;
+    }
+    if (countedIdentity != null) {
+      hub.guards().disconnect(countedIdentity);
+    }
     parser.stop();
+    releaseFrameBuffer();
+    if (outgoing != null) {
+      Buffer unsent = outgoing;
+      outgoing = null;
+      onWritten(outgoingKey, unsent.length());
+    }
     hub.vertx().cancelTimer(loginTimer);
-    registrations.values().forEach(MessageConsumer::unregister);
+    for (String address : registrations) {
+      subscriptions.remove(address, this);
+    }
+    hub.registrationBudget().give(identity(), registrations.size());
     registrations.clear();
     String gone = FailureCode.UNAVAILABLE.message(identity() + " disconnected before replying");
     for (Delivery delivery : awaitingReply.values()) {
@@ -914,18 +1126,14 @@ final class BridgeConnection implements FrameParser.Listener {
   // ---- helpers ----
 
   /**
-   * The body to pass on to a bridge consumer: binary data as a {@code Buffer}, JSON as its raw text
-   * in a {@code Buffer} marked with {@link Wire#HEADER_BODY} — neither decoded here.
+   * The body to pass on to a bridge consumer, undecoded: binary data as a {@code Buffer}, JSON as
+   * {@link RawJson} — the type, not a header, says which.
    */
-  private static Object passedOn(Envelope frame, DeliveryOptions options) {
+  private static Object passedOn(Envelope frame) {
     if (frame.binary() != null) {
       return frame.binary();
     }
-    if (!frame.hasBody()) {
-      return null;
-    }
-    options.addHeader(Wire.HEADER_BODY, Wire.BODY_JSON);
-    return frame.rawBody();
+    return frame.hasBody() ? new RawJson(frame.rawBody()) : null;
   }
 
   private static Object decodedBody(Envelope frame) throws FrameException {
@@ -938,58 +1146,17 @@ final class BridgeConnection implements FrameParser.Listener {
   }
 
   private DeliveryOptions deliveryOptions(Envelope frame) throws FrameException {
-    DeliveryOptions options = new DeliveryOptions();
-    Object raw = frame.headers();
-    Long timeout = null;
-    if (raw != null) {
-      if (!(raw instanceof JsonObject)) {
-        throw new FrameException(FailureCode.BAD_REQUEST, "headers must be an object");
-      }
-      for (Map.Entry<String, Object> header : (JsonObject) raw) {
-        Object value = header.getValue();
-        switch (header.getKey()) {
-          case Wire.HEADER_TIMEOUT:
-            timeout = timeoutOf(value);
-            break;
-          case Wire.HEADER_LOCAL_ONLY:
-          case Wire.HEADER_CODEC:
-          case Wire.HEADER_FROM:
-          case Wire.HEADER_BODY:
-          case Wire.HEADER_RAW_REPLY:
-            break; // The hub owns these.
-          default:
-            if (value instanceof JsonObject || value instanceof io.vertx.core.json.JsonArray) {
-              throw new FrameException(
-                  FailureCode.BAD_REQUEST, "header " + header.getKey() + " must be a string");
-            }
-            if (value != null) {
-              options.addHeader(header.getKey(), String.valueOf(value));
-            }
-        }
-      }
-    }
+    Headers.Inbound asked = Headers.fromPeer(frame.headers());
+    // The caller is who logged in, whatever the peer sent: set, never added beside a peer's value.
+    MultiMap headers = asked.headers().set(Wire.HEADER_FROM, login.identity());
     // Every hub serves hub.*: the one the caller is connected to answers, so that a call never
     // travels to a hub elsewhere in the cluster that was just killed or is frozen.
-    return options
-        .addHeader(Wire.HEADER_FROM, login.identity())
-        .setSendTimeout(limits.clampTimeout(timeout))
+    return new DeliveryOptions()
+        .setHeaders(headers)
+        .setSendTimeout(limits.clampTimeout(asked.timeoutMs()))
         .setLocalOnly(
             frame.address() instanceof String
                 && ((String) frame.address()).startsWith(Wire.HUB_PREFIX));
-  }
-
-  private static Long timeoutOf(Object value) throws FrameException {
-    if (value instanceof Number) {
-      return ((Number) value).longValue();
-    }
-    if (value instanceof String) {
-      try {
-        return Long.parseLong((String) value);
-      } catch (NumberFormatException e) {
-        // fall through
-      }
-    }
-    throw new FrameException(FailureCode.BAD_REQUEST, "header timeout must be a number of ms");
   }
 
   private static String optionalString(Object value, String field) throws FrameException {
@@ -999,9 +1166,18 @@ final class BridgeConnection implements FrameParser.Listener {
     throw new FrameException(FailureCode.BAD_REQUEST, field + " must be a string");
   }
 
-  private static String replyAddressOrNull(Envelope frame) {
+  /** The frame's reply address if it is one the hub may write back to, else null. */
+  private String replyAddressOrNull(Envelope frame) {
     Object value = frame.replyAddress();
-    return value instanceof String ? (String) value : null;
+    if (!(value instanceof String)) {
+      return null;
+    }
+    try {
+      AddressPolicy.checkShape(Wire.REPLY_ADDRESS, (String) value, limits.maxAddressChars());
+      return (String) value;
+    } catch (FrameException e) {
+      return null;
+    }
   }
 
   private static String detailOf(FrameException e) {

@@ -30,6 +30,9 @@ public final class BridgeContext {
   private final Map<String, Set<BridgeConnection>> waitingOn = new ConcurrentHashMap<>();
   private final Set<BridgeConnection> connections = ConcurrentHashMap.newKeySet();
   private final Guards guards;
+  private final Budget queuedWrites;
+  private final Budget frameBuffers;
+  private final Budget registrations;
   private volatile boolean draining;
   private Future<Void> drained;
 
@@ -52,6 +55,19 @@ public final class BridgeContext {
     this.registry = Objects.requireNonNull(registry, "registry == null");
     this.limits = Objects.requireNonNull(limits, "limits == null");
     this.guards = new Guards(limits);
+    this.queuedWrites =
+        new Budget(
+            "queued write bytes",
+            limits.maxQueuedWriteBytesPerIdentity(),
+            limits.maxQueuedWriteBytesTotal());
+    this.frameBuffers =
+        new Budget(
+            "frame buffer bytes",
+            limits.maxFrameBufferBytesPerIdentity(),
+            limits.maxFrameBufferBytesTotal());
+    this.registrations =
+        new Budget(
+            "registrations", limits.maxRegistrationsPerIdentity(), limits.maxRegistrationsTotal());
   }
 
   public Vertx vertx() {
@@ -92,6 +108,26 @@ public final class BridgeContext {
 
   Guards guards() {
     return guards;
+  }
+
+  /** Bytes queued towards peers, by identity and in all. */
+  Budget queuedWrites() {
+    return queuedWrites;
+  }
+
+  /** Bytes of large frames being received, by identity and in all. */
+  Budget frameBuffers() {
+    return frameBuffers;
+  }
+
+  /** Addresses registered by this hub's connections right now. */
+  public int registrations() {
+    return (int) registrations.used();
+  }
+
+  /** Addresses registered by peers, by identity and in all. */
+  Budget registrationBudget() {
+    return registrations;
   }
 
   /** The port the bridge listens on, once it does (0 before). */

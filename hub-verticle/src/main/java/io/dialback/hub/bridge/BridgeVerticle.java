@@ -31,7 +31,8 @@ public final class BridgeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     server = vertx.createNetServer(options);
-    server.connectHandler(socket -> new BridgeConnection(hub, socket).start());
+    Subscriptions subscriptions = new Subscriptions(vertx.eventBus());
+    server.connectHandler(socket -> new BridgeConnection(hub, subscriptions, socket).start());
     return server
         .listen()
         .onSuccess(s -> hub.boundPort(s.actualPort()))

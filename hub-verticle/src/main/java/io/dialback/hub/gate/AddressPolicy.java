@@ -15,13 +15,15 @@ import java.util.regex.Pattern;
 /**
  * Which addresses a logged-in connection may send to, publish to and register.
  *
- * <p>Fixed rules come first and cannot be configured away: {@code __vertx.*} is the event bus's own
- * (a reply is only accepted for messages delivered to the same connection, which the connection
- * checks before asking here); {@code hub.*} is the hub's; {@code agent.<name>.*} may be registered
- * only by the connection bound to {@code name}, except {@code agent.<name>.events.*}, which anyone
- * may listen to and only {@code name} may publish on. After them come the configured {@code
- * inboundPermitteds} (send, publish) and {@code outboundPermitteds} (register), in the stock
- * bridge's {@code BridgeOptions} JSON form.
+ * <p>Fixed rules come first and cannot be configured away, and hold in any spelling of the prefix
+ * ({@code Hub.}, {@code DIALBACK.}): {@code __vertx.*} is the event bus's own (a reply is only
+ * accepted for messages delivered to the same connection, which the connection checks before asking
+ * here); {@code dialback.*} is internal to hubs and agents (where agents embedded in the hub's
+ * Vert.x answer their services), never reachable from a peer; {@code hub.*} is the hub's; {@code
+ * agent.<name>.*} may be registered only by the connection bound to {@code name}, except {@code
+ * agent.<name>.events.*}, which anyone may listen to and only {@code name} may publish on. After
+ * them come the configured {@code inboundPermitteds} (send, publish) and {@code outboundPermitteds}
+ * (register), in the stock bridge's {@code BridgeOptions} JSON form.
  */
 public final class AddressPolicy {
   /** Hub addresses any logged-in connection may call. */
@@ -57,7 +59,31 @@ public final class AddressPolicy {
         compile("bridge.outboundPermitteds", options.getOutboundPermitteds()));
   }
 
+  /**
+   * Refuses an address (or a reply address) that is empty, longer than {@code maxChars}, or holds a
+   * control or line-breaking character.
+   */
+  public static void checkShape(String field, String address, int maxChars) throws FrameException {
+    if (address.isEmpty()) {
+      throw new FrameException(FailureCode.BAD_REQUEST, field + " is empty");
+    }
+    if (address.length() > maxChars) {
+      throw new FrameException(
+          FailureCode.BAD_REQUEST,
+          field + " is longer than " + maxChars + " characters (" + address.length() + ")");
+    }
+    for (int i = 0; i < address.length(); i++) {
+      char c = address.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+        throw new FrameException(
+            FailureCode.BAD_REQUEST,
+            field + " holds control character " + String.format("U+%04X", (int) c));
+      }
+    }
+  }
+
   public void checkSend(Login who, String address) throws FrameException {
+    checkNamespaces(address);
     if (address.startsWith(Wire.VERTX_INTERNAL_PREFIX)) {
       throw denied(address + " is not a reply address of a message delivered to this connection");
     }
@@ -76,6 +102,7 @@ public final class AddressPolicy {
   }
 
   public void checkPublish(Login who, String address) throws FrameException {
+    checkNamespaces(address);
     if (address.startsWith(Wire.VERTX_INTERNAL_PREFIX) || address.startsWith(Wire.HUB_PREFIX)) {
       throw denied("only the hub publishes on " + address);
     }
@@ -85,6 +112,7 @@ public final class AddressPolicy {
   }
 
   public void checkRegister(Login who, String address) throws FrameException {
+    checkNamespaces(address);
     if (address.startsWith(Wire.VERTX_INTERNAL_PREFIX)) {
       throw denied(address + " is internal to the event bus");
     }
@@ -104,6 +132,28 @@ public final class AddressPolicy {
       allowed(who, address); // an agent's own addresses are always its own
     }
     permitted(outbound, address, "registering");
+  }
+
+  /**
+   * The owned prefixes in any spelling: {@code dialback.*} never, and {@code __vertx.}, {@code
+   * hub.}, {@code agent.} only as themselves (their rules follow).
+   */
+  private static void checkNamespaces(String address) throws FrameException {
+    if (startsIgnoringCase(address, Wire.LOCAL_NAMESPACE)) {
+      throw denied(address + " is internal to hubs and agents");
+    }
+    for (String owned : OWNED) {
+      if (startsIgnoringCase(address, owned) && !address.startsWith(owned)) {
+        throw denied(address + " is " + owned + "* in another spelling, which is reserved");
+      }
+    }
+  }
+
+  private static final List<String> OWNED =
+      List.of(Wire.VERTX_INTERNAL_PREFIX, Wire.HUB_PREFIX, Wire.AGENT_PREFIX);
+
+  private static boolean startsIgnoringCase(String address, String prefix) {
+    return address.regionMatches(true, 0, prefix, 0, prefix.length());
   }
 
   /** The token's own {@code allow} patterns, if it has any. */
