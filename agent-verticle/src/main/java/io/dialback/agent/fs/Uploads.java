@@ -21,8 +21,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Chunked uploads ({@code fs.write}) that become visible atomically.
@@ -34,8 +32,6 @@ import org.slf4j.LoggerFactory;
  * its chunks must come one after another from the identity that started it.
  */
 final class Uploads {
-  private static final Logger log = LoggerFactory.getLogger(Uploads.class);
-  private static final Logger audit = LoggerFactory.getLogger("dialback.audit");
   private static final Pattern TEMP = Pattern.compile("^\\..*\\.dialback-[0-9a-f]{32}\\.part$");
 
   private final Vertx vertx;
@@ -160,21 +156,13 @@ final class Uploads {
               if (ar.failed()) {
                 active.remove(u.target, u);
                 discard(u);
-                audit.info(
-                    "write-failed identity={} path={} reason=\"{}\"",
-                    owner,
-                    path,
-                    ar.cause().getMessage());
+                Audit.writeFailed(owner, path, ar.cause().getMessage());
                 FileService.fail(msg, ar.cause(), Wire.FS_WRITE);
                 return;
               }
               if (last) {
                 active.remove(u.target, u);
-                audit.info(
-                    "write identity={} path={} bytes={}",
-                    owner.isEmpty() ? "-" : owner,
-                    path,
-                    u.offset);
+                Audit.write(owner, path, u.offset);
               }
               msg.reply(
                   new JsonObject().put("path", path).put("offset", u.offset).put("done", last));
@@ -239,11 +227,11 @@ final class Uploads {
       Upload u = it.next();
       if (idle(u)) {
         it.remove();
-        audit.info(
-            "write-abandoned identity={} path={} bytes={} (the old file is unchanged)",
+        Audit.writeAbandoned(
             u.owner,
             jail.relative(u.target),
-            u.offset);
+            u.offset,
+            "no chunk for " + settings.uploadIdleMs() + " ms");
         discard(u);
       }
     }
