@@ -80,7 +80,11 @@ class FileServiceTest {
   }
 
   private void assertFails(String op, JsonObject body, int code, String text) {
-    assertThatThrownBy(() -> call(op, body))
+    assertFails(op, body, null, code, text);
+  }
+
+  private void assertFails(String op, JsonObject body, String from, int code, String text) {
+    assertThatThrownBy(() -> call(op, body, from))
         .isInstanceOfSatisfying(
             ReplyException.class,
             e -> {
@@ -214,6 +218,45 @@ class FileServiceTest {
   void chunksLargerThanTheBoundAreRefused() throws Exception {
     String big = "x".repeat(4096);
     assertFails("write", chunk("big.txt", 0, big, true), 413, "at most 1024 bytes");
+  }
+
+  @Test
+  void uploadsAreBoundedPerCallerAndInAllAndSayWhichBound() throws Exception {
+    start(
+        new FsSettings(true, 1024, 2, 8, 30_000, 2, false, 10)
+            .withUploads(new UploadLimits(3, 2, 0, 0, 30_000)));
+    call("write", chunk("b1", 0, "x", false), "bob");
+    call("write", chunk("b2", 0, "x", false), "bob");
+    assertFails("write", chunk("b3", 0, "x", false), "bob", 429, "fs.maxUploadsPerCaller = 2");
+    call("write", chunk("c1", 0, "x", false), "carol");
+    assertFails(
+        "write",
+        chunk("d1", 0, "x", false),
+        "dave",
+        429,
+        "3 uploads are in progress on this agent, the most it takes (fs.maxUploads = 3)");
+    call("write", chunk("b1", 1, "y", true), "bob");
+    call("write", chunk("d1", 0, "x", true), "dave");
+    assertThat(Files.readString(root.resolve("b1"))).isEqualTo("xy");
+    assertThat(Files.readString(root.resolve("d1"))).isEqualTo("x");
+  }
+
+  @Test
+  void aFirstChunkPastTheSizeBoundIsRefusedWithoutATempFile() throws Exception {
+    start(
+        new FsSettings(true, 1024, 2, 8, 30_000, 2, false, 10)
+            .withUploads(new UploadLimits(8, 8, 500, 0, 30_000)));
+    assertFails(
+        "write",
+        chunk("big.txt", 0, "x".repeat(501), true),
+        "bob",
+        413,
+        "the upload of big.txt is refused: it would reach 501 bytes, more than this agent takes"
+            + " (fs.maxUploadBytes = 500)");
+    assertThat(tempFiles()).isEmpty();
+    assertThat(Files.exists(root.resolve("big.txt"))).isFalse();
+    call("write", chunk("big.txt", 0, "x".repeat(500), true), "bob");
+    assertThat(Files.size(root.resolve("big.txt"))).isEqualTo(500);
   }
 
   @Test
