@@ -1,6 +1,7 @@
 package io.dialback.agent;
 
 import io.dialback.agent.fs.FsSettings;
+import io.dialback.agent.fs.UploadLimits;
 import io.dialback.client.ClientOptions;
 import io.dialback.client.Fingerprints;
 import io.dialback.conf.ConfigException;
@@ -131,8 +132,23 @@ public record AgentConfig(
                 "uploadIdleMs",
                 "maxListEntries",
                 "watch",
-                "maxWatchedDirs");
+                "maxWatchedDirs",
+                "maxUploads",
+                "maxUploadsPerCaller",
+                "maxUploadBytes",
+                "uploadMinBytesPerSecond",
+                "uploadRateWindowMs");
     FsSettings d = FsSettings.defaults(writable);
+    UploadLimits du = d.uploads();
+    int maxUploads = fs.integer("maxUploads", du.maxUploads(), 1, 100_000);
+    UploadLimits uploads =
+        new UploadLimits(
+            maxUploads,
+            fs.integer(
+                "maxUploadsPerCaller", Math.min(du.maxPerCaller(), maxUploads), 1, maxUploads),
+            fs.longValue("maxUploadBytes", du.maxBytes(), 0, Long.MAX_VALUE),
+            fs.longValue("uploadMinBytesPerSecond", du.minBytesPerSecond(), 0, 1L << 40),
+            fs.longValue("uploadRateWindowMs", du.rateWindowMs(), 100, 86_400_000));
     FsSettings fsSettings =
         new FsSettings(
             writable,
@@ -142,7 +158,8 @@ public record AgentConfig(
             fs.longValue("uploadIdleMs", d.uploadIdleMs(), 100, 86_400_000),
             fs.integer("maxListEntries", d.maxListEntries(), 1, 100_000),
             fs.bool("watch", d.watch()),
-            fs.integer("maxWatchedDirs", d.maxWatchedDirs(), 1, 1_000_000));
+            fs.integer("maxWatchedDirs", d.maxWatchedDirs(), 1, 1_000_000),
+            uploads);
     Settings reconnect = s.section("reconnect").onlyKeys("initialDelayMs", "maxDelayMs");
     long initial = reconnect.longValue("initialDelayMs", 200, 1, 3_600_000);
     long max = reconnect.longValue("maxDelayMs", 10_000, initial, 3_600_000);

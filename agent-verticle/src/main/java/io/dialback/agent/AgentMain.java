@@ -1,6 +1,7 @@
 package io.dialback.agent;
 
 import io.dialback.conf.Launcher;
+import io.dialback.logging.LogSafe;
 import io.dialback.shell.ShellCommand;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,7 +52,8 @@ public final class AgentMain implements Callable<Integer> {
         .connected()
         .onFailure(
             e -> {
-              System.err.println("dialback-agent: " + e.getMessage());
+              // The refusal quotes the hub's words.
+              System.err.println("dialback-agent: " + LogSafe.text(e.getMessage(), 500));
               refused.countDown();
             });
     refused.await();

@@ -8,6 +8,7 @@ import io.dialback.client.ClientState;
 import io.dialback.client.LoginReply;
 import io.dialback.client.Registration;
 import io.dialback.conf.ConfigException;
+import io.dialback.logging.LogSafe;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.Headers;
 import io.dialback.wire.RawJsonCodec;
@@ -194,7 +195,7 @@ public final class AgentVerticle extends VerticleBase {
             e -> {
               int code = e instanceof ReplyException ? ((ReplyException) e).failureCode() : 503;
               ConfigException refused = AgentConfig.refusal(code, e.getMessage());
-              log.warn("agent {}: {}", cfg.name(), refused.getMessage());
+              log.warn("agent {}: {}", cfg.name(), LogSafe.text(refused.getMessage(), 500));
               connected.tryFail(refused);
             });
   }
@@ -232,7 +233,10 @@ public final class AgentVerticle extends VerticleBase {
             }
           } else if (ar.failed()) {
             log.debug(
-                "agent {}: event on {} dropped: {}", cfg.name(), topic, ar.cause().getMessage());
+                "agent {}: event on {} dropped: {}",
+                cfg.name(),
+                LogSafe.text(topic),
+                LogSafe.text(ar.cause().getMessage()));
           }
         });
   }

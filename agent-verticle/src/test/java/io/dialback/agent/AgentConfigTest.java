@@ -3,6 +3,7 @@ package io.dialback.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dialback.agent.fs.UploadLimits;
 import io.dialback.conf.ConfigException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,6 +52,56 @@ class AgentConfigTest {
     assertThat(cfg.name()).isEqualTo("beta");
     assertThat(cfg.hubs()).containsExactly("127.0.0.1:7001", "127.0.0.1:7002");
     assertThat(cfg.fs().writable()).isTrue();
+  }
+
+  @Test
+  void uploadLimitsHaveDefaultsAndTheirOwnKeys() {
+    assertThat(AgentConfig.from(valid(), Map.of()).fs().uploads())
+        .isEqualTo(new UploadLimits(64, 8, 16L << 30, 16_384, 30_000));
+    AgentConfig cfg =
+        AgentConfig.from(
+            valid()
+                .put(
+                    "fs",
+                    new JsonObject()
+                        .put("maxUploads", 10)
+                        .put("maxUploadsPerCaller", 3)
+                        .put("maxUploadBytes", 0)
+                        .put("uploadMinBytesPerSecond", 0)
+                        .put("uploadRateWindowMs", 5_000)),
+            Map.of("DIALBACK_AGENT_FS_MAX_UPLOAD_BYTES", "1048576"));
+    assertThat(cfg.fs().uploads()).isEqualTo(new UploadLimits(10, 3, 1_048_576, 0, 5_000));
+    assertThat(
+            AgentConfig.from(valid().put("fs", new JsonObject().put("maxUploads", 4)), Map.of())
+                .fs()
+                .uploads()
+                .maxPerCaller())
+        .as("the per-caller default never exceeds the agent's bound")
+        .isEqualTo(4);
+  }
+
+  @Test
+  void uploadLimitMistakesNameTheirKey() {
+    assertRefused(
+        valid().put("fs", new JsonObject().put("maxUploads", 4).put("maxUploadsPerCaller", 5)),
+        Map.of(),
+        "fs.maxUploadsPerCaller",
+        "must be in 1..4");
+    assertRefused(
+        valid().put("fs", new JsonObject().put("maxUploadBytes", -1)),
+        Map.of(),
+        "fs.maxUploadBytes",
+        "must be in 0..");
+    assertRefused(
+        valid(),
+        Map.of("DIALBACK_AGENT_FS_UPLOAD_MIN_BYTES_PER_SECOND", "fast"),
+        "fs.uploadMinBytesPerSecond",
+        "must be an integer");
+    assertRefused(
+        valid().put("fs", new JsonObject().put("uploadRateWindowMs", 10)),
+        Map.of(),
+        "fs.uploadRateWindowMs",
+        "must be in 100..");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.dialback.client;
 
+import io.dialback.logging.LogSafe;
 import io.dialback.wire.Envelope;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.FrameException;
@@ -399,7 +400,11 @@ public final class BridgeClient {
               if (ar.failed() || id != connection || state != ClientState.CONNECTING) {
                 return;
               }
-              log.info("connected to {} as {} ({})", hub, login.identity(), login.role());
+              log.info(
+                  "connected to {} as {} ({})",
+                  hub,
+                  LogSafe.text(login.identity()),
+                  LogSafe.text(login.role()));
               setState(ClientState.CONNECTED);
               firstLogin.tryComplete(login);
             });
@@ -412,12 +417,12 @@ public final class BridgeClient {
           || code == FailureCode.DENIED.code()
           || code == FailureCode.BAD_REQUEST.code()) {
         // Retrying the same credentials cannot help.
-        log.warn("hub {} refused the login: {}", hub, cause.getMessage());
+        log.warn("hub {} refused the login: {}", hub, LogSafe.text(cause.getMessage(), 500));
         giveUp(cause);
         return;
       }
     }
-    log.warn("login at {} failed: {}", hub, cause.getMessage());
+    log.warn("login at {} failed: {}", hub, LogSafe.text(cause.getMessage(), 500));
     if (socket != null) {
       socket.close(); // lost() schedules the retry
     }
@@ -562,7 +567,7 @@ public final class BridgeClient {
     try {
       frame = Envelope.read(payload, binary);
     } catch (FrameException e) {
-      log.warn("ignoring a frame from the hub: {}", e.getMessage());
+      log.warn("ignoring a frame from the hub: {}", LogSafe.text(e.getMessage()));
       return;
     }
     String type = frame.type() instanceof String ? (String) frame.type() : "";
@@ -582,7 +587,7 @@ public final class BridgeClient {
         onErr(address, frame);
         break;
       default:
-        log.warn("ignoring a frame of unknown type from the hub: {}", type);
+        log.warn("ignoring a frame of unknown type from the hub: {}", LogSafe.text(type));
     }
   }
 
@@ -609,13 +614,13 @@ public final class BridgeClient {
     }
     Consumer consumer = consumers.get(address);
     if (consumer == null) {
-      log.debug("no consumer for a message on {}", address);
+      log.debug("no consumer for a message on {}", LogSafe.text(address));
       return;
     }
     try {
       consumer.handler.handle(message);
     } catch (RuntimeException e) {
-      log.warn("consumer of {} failed", address, e);
+      log.warn("consumer of {} failed", LogSafe.text(address), LogSafe.exception(e));
       if (message.replyAddress() != null) {
         message.fail(FailureCode.INTERNAL.code(), FailureCode.INTERNAL.message(String.valueOf(e)));
       }
@@ -634,7 +639,10 @@ public final class BridgeClient {
         // The hub refused the registration.
         consumers.remove(address);
         ReplyException e = toException(frame);
-        log.warn("hub refused the consumer of {}: {}", address, e.getMessage());
+        log.warn(
+            "hub refused the consumer of {}: {}",
+            LogSafe.text(address),
+            LogSafe.text(e.getMessage(), 500));
         consumer.registered.tryFail(e);
         return;
       }
@@ -647,7 +655,7 @@ public final class BridgeClient {
       errorHandler.handle(
           err.put(Wire.FAILURE_CODE, frame.failureCode()).put(Wire.MESSAGE_FIELD, frame.message()));
     } else {
-      log.warn("error from the hub: {}", frame.message());
+      log.warn("error from the hub: {}", LogSafe.text(frame.message(), 500));
     }
   }
 

@@ -15,6 +15,11 @@ public final class LogSafe {
   /** The default number of characters kept of one peer string. */
   public static final int DEFAULT_MAX = 200;
 
+  /** How much of an exception's message {@link #exception(Throwable)} keeps, and of how many. */
+  private static final int MAX_MESSAGE = 1_000;
+
+  private static final int MAX_CAUSES = 8;
+
   private LogSafe() {}
 
   /** {@code value} escaped and cut at {@link #DEFAULT_MAX} characters; {@code null} as "null". */
@@ -47,6 +52,42 @@ public final class LogSafe {
     }
     String kept = out == null ? s.substring(0, keep) : out.toString();
     return keep < s.length() ? kept + "…(+" + (s.length() - keep) + " chars)" : kept;
+  }
+
+  /**
+   * A stand-in for {@code error} to log with its stack trace: the same frames, and the same message
+   * (after the original class name) escaped as by {@link #text(Object, int)}, its causes likewise.
+   * Exception messages often quote what a peer sent (a path in an {@code IOException}); logged as
+   * they are, a line break in one starts a line of the peer's choosing.
+   */
+  public static Throwable exception(Throwable error) {
+    return retold(error, 0);
+  }
+
+  private static Throwable retold(Throwable t, int depth) {
+    if (t == null) {
+      return null;
+    }
+    Throwable cause = depth < MAX_CAUSES ? retold(t.getCause(), depth + 1) : null;
+    String message = t.getMessage();
+    EscapedException copy =
+        new EscapedException(
+            t.getClass().getName() + (message == null ? "" : ": " + text(message, MAX_MESSAGE)),
+            cause);
+    copy.setStackTrace(t.getStackTrace());
+    return copy;
+  }
+
+  /** An exception retold by {@link #exception(Throwable)}; its message names the original class. */
+  private static final class EscapedException extends Exception {
+    EscapedException(String message, Throwable cause) {
+      super(message, cause, false, true);
+    }
+
+    @Override
+    public String toString() {
+      return getMessage();
+    }
   }
 
   private static String escape(String s, int i, char c) {

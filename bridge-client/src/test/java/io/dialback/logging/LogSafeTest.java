@@ -68,4 +68,19 @@ class LogSafeTest {
     assertThat(safe).hasSizeLessThan(LogSafe.DEFAULT_MAX + 30);
     assertThat(safe).endsWith("…(+999800 chars)");
   }
+
+  @Test
+  void anExceptionIsRetoldWithEscapedMessagesAndTheSameFrames() {
+    java.io.IOException inner = new java.io.IOException("x\r\nFORGED line");
+    RuntimeException outer = new IllegalStateException("write of a\nb failed", inner);
+    Throwable safe = LogSafe.exception(outer);
+    assertThat(safe.getMessage())
+        .isEqualTo("java.lang.IllegalStateException: write of a\\nb failed");
+    assertThat(safe.getStackTrace()).isEqualTo(outer.getStackTrace());
+    assertThat(safe.getCause().getMessage()).isEqualTo("java.io.IOException: x\\r\\nFORGED line");
+    assertThat(safe.getCause().getStackTrace()).isEqualTo(inner.getStackTrace());
+    assertThat(String.valueOf(safe)).doesNotContain("\n");
+    assertThat(LogSafe.exception(new NullPointerException()).getMessage())
+        .isEqualTo("java.lang.NullPointerException");
+  }
 }

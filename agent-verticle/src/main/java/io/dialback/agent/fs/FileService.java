@@ -3,6 +3,7 @@ package io.dialback.agent.fs;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.dialback.logging.LogSafe;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.RawJson;
 import io.dialback.wire.RawJsonCodec;
@@ -98,10 +99,7 @@ public final class FileService {
               .<Object>localConsumer(
                   Wire.localAddress(Wire.fsAddress(agentName, Wire.FS_WRITE)),
                   msg -> {
-                    LoggerFactory.getLogger("dialback.audit")
-                        .info(
-                            "write-refused identity={} reason=\"read-only\"",
-                            msg.headers().get(Wire.HEADER_FROM));
+                    Audit.writeRefused(msg.headers().get(Wire.HEADER_FROM), "read-only");
                     msg.fail(
                         FailureCode.DENIED.code(),
                         FailureCode.DENIED.message("agent " + agentName + " is read-only"));
@@ -202,7 +200,8 @@ public final class FileService {
           FailureCode.DENIED.code(),
           FailureCode.DENIED.message("permission denied: " + cause.getMessage()));
     } else {
-      log.warn("fs.{} failed", operation, cause);
+      // The message of an I/O error quotes the caller's path: it is escaped before it is logged.
+      log.warn("fs.{} failed", operation, LogSafe.exception(cause));
       msg.fail(
           FailureCode.INTERNAL.code(),
           FailureCode.INTERNAL.message(operation + " failed: " + cause));

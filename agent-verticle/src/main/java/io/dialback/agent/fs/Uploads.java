@@ -17,54 +17,74 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Chunked uploads ({@code fs.write}) that become visible atomically.
  *
  * <p>The chunk at offset 0 opens a temp file beside the target; each next chunk must continue at
  * the offset reached so far; the chunk marked {@code last} syncs the temp file and renames it over
- * the target in one step. Until then the old file is untouched, and an upload that stops (the
- * uploader died, or gave up) is removed after {@code uploadIdleMs}. One upload per path at a time;
- * its chunks must come one after another from the identity that started it.
+ * the target in one step. Until then the old file is untouched. One upload per path at a time; its
+ * chunks must come one after another from the identity that started it.
+ *
+ * <p>No caller can hold the agent's uploads: a caller has at most {@link
+ * UploadLimits#maxPerCaller()} in progress, the agent {@link UploadLimits#maxUploads()} (beyond,
+ * {@code busy}). The agent ends an upload, removing its temp file, when no chunk came for {@code
+ * uploadIdleMs}, when its sender falls below {@link UploadLimits#minBytesPerSecond()} ({@link
+ * Pace}), or when a chunk would take it past {@link UploadLimits#maxBytes()} ({@code too_large});
+ * the next chunk of an ended upload is told why.
  */
 final class Uploads {
-  private static final Logger log = LoggerFactory.getLogger(Uploads.class);
-  private static final Logger audit = LoggerFactory.getLogger("dialback.audit");
   private static final Pattern TEMP = Pattern.compile("^\\..*\\.dialback-[0-9a-f]{32}\\.part$");
 
   private final Vertx vertx;
   private final Jail jail;
   private final FsSettings settings;
+  private final UploadLimits limits;
   private final WorkerExecutor workers;
   private final Map<Path, Upload> active = new HashMap<>();
+
+  /** Uploads the agent ended lately, to tell their next chunk why; bounded in number and age. */
+  private final LinkedHashMap<Path, Ended> ended =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Ended> eldest) {
+          return size() > limits.maxUploads();
+        }
+      };
+
   private long sweeper = -1;
 
   private static final class Upload {
     final Path target;
     final Path temp;
     final String owner;
+    final Pace pace;
     FileChannel channel;
     long offset;
     boolean busy;
-    long lastActivityNanos = System.nanoTime();
+    long lastActivityNanos;
 
-    Upload(Path target, Path temp, String owner) {
+    Upload(Path target, Path temp, String owner, Pace pace, long now) {
       this.target = target;
       this.temp = temp;
       this.owner = owner;
+      this.pace = pace;
+      this.lastActivityNanos = now;
     }
   }
+
+  /** An upload the agent ended, and why. */
+  private record Ended(String owner, String reason, long atNanos) {}
 
   Uploads(Vertx vertx, Jail jail, FsSettings settings, WorkerExecutor workers) {
     this.vertx = vertx;
     this.jail = jail;
     this.settings = settings;
+    this.limits = settings.uploads();
     this.workers = workers;
   }
 
@@ -73,8 +93,8 @@ final class Uploads {
   }
 
   void start() {
-    long every = Math.max(100, settings.uploadIdleMs() / 4);
-    sweeper = vertx.setPeriodic(every, t -> abandonIdle());
+    long shortest = Math.min(settings.uploadIdleMs(), limits.rateWindowMs());
+    sweeper = vertx.setPeriodic(Math.max(25, Math.min(1_000, shortest / 4)), t -> sweep());
   }
 
   void stop() {
@@ -83,6 +103,7 @@ final class Uploads {
       discard(upload);
     }
     active.clear();
+    ended.clear();
   }
 
   /** Handles one {@code fs.write} chunk (on the service's event loop). */
@@ -111,74 +132,129 @@ final class Uploads {
       FileService.fail(msg, e);
       return;
     }
+    long now = System.nanoTime();
     Upload upload = active.get(target);
-    if (offset == 0 && upload == null && active.size() >= settings.maxQueued()) {
-      msg.fail(
-          FailureCode.BUSY.code(),
-          FailureCode.BUSY.message(active.size() + " uploads are in progress"));
-      return;
-    }
     if (offset == 0) {
-      if (upload != null && !idle(upload)) {
-        msg.fail(
-            FailureCode.CONFLICT.code(),
-            FailureCode.CONFLICT.message("an upload of " + path + " is already in progress"));
+      if (upload != null && !idle(upload, now)) {
+        fail(msg, FailureCode.CONFLICT, "an upload of " + path + " is already in progress");
+        return;
+      }
+      if (limits.tooLarge(data.length)) {
+        fail(
+            msg,
+            FailureCode.TOO_LARGE,
+            "the upload of " + path + " is refused: " + tooLarge(data.length));
+        return;
+      }
+      String full = noSlot(owner, upload);
+      if (full != null) {
+        fail(msg, FailureCode.BUSY, full);
         return;
       }
       if (upload != null) {
         active.remove(target);
         discard(upload);
       }
-      upload = new Upload(target, tempBeside(target), owner);
+      ended.remove(target);
+      Pace pace =
+          new Pace(limits.minBytesPerSecond(), limits.rateWindowMs(), settings.chunkBytes(), now);
+      upload = new Upload(target, tempBeside(target), owner, pace, now);
       active.put(target, upload);
     } else if (upload == null) {
-      msg.fail(
-          FailureCode.CONFLICT.code(),
-          FailureCode.CONFLICT.message("no upload of " + path + " in progress; start at offset 0"));
+      Ended why = ended.get(target);
+      fail(
+          msg,
+          FailureCode.CONFLICT,
+          why != null && why.owner().equals(owner)
+              ? "the upload of "
+                  + path
+                  + " was abandoned: "
+                  + why.reason()
+                  + "; start again at offset 0"
+              : "no upload of " + path + " in progress; start at offset 0");
       return;
     } else if (!upload.owner.equals(owner)) {
-      msg.fail(
-          FailureCode.CONFLICT.code(),
-          FailureCode.CONFLICT.message(path + " is being uploaded by someone else"));
+      fail(msg, FailureCode.CONFLICT, path + " is being uploaded by someone else");
       return;
     } else if (upload.busy || offset != upload.offset) {
-      msg.fail(
-          FailureCode.CONFLICT.code(),
-          FailureCode.CONFLICT.message(
-              "expected the chunk at offset " + upload.offset + " of " + path + ", got " + offset));
+      fail(
+          msg,
+          FailureCode.CONFLICT,
+          "expected the chunk at offset " + upload.offset + " of " + path + ", got " + offset);
+      return;
+    } else if (limits.tooLarge(offset + data.length)) {
+      String reason = tooLarge(offset + data.length);
+      end(upload, reason);
+      fail(msg, FailureCode.TOO_LARGE, "the upload of " + path + " is abandoned: " + reason);
       return;
     }
     Upload u = upload;
     u.busy = true;
-    u.lastActivityNanos = System.nanoTime();
+    u.lastActivityNanos = now;
+    u.pace.chunkStarted(now);
     workers
         .executeBlocking(() -> writeChunk(u, offset, data, last), false)
         .onComplete(
             ar -> {
+              long done = System.nanoTime();
               u.busy = false;
-              u.lastActivityNanos = System.nanoTime();
+              u.lastActivityNanos = done;
+              u.pace.chunkDone(done);
               if (ar.failed()) {
                 active.remove(u.target, u);
                 discard(u);
-                audit.info(
-                    "write-failed identity={} path={} reason=\"{}\"",
-                    owner,
-                    path,
-                    ar.cause().getMessage());
+                Audit.writeFailed(owner, path, ar.cause().getMessage());
                 FileService.fail(msg, ar.cause(), Wire.FS_WRITE);
                 return;
               }
               if (last) {
                 active.remove(u.target, u);
-                audit.info(
-                    "write identity={} path={} bytes={}",
-                    owner.isEmpty() ? "-" : owner,
-                    path,
-                    u.offset);
+                Audit.write(owner, path, u.offset);
               }
               msg.reply(
                   new JsonObject().put("path", path).put("offset", u.offset).put("done", last));
             });
+  }
+
+  /** Why a new upload of {@code owner} cannot start, naming the bound; null if it can. */
+  private String noSlot(String owner, Upload replaced) {
+    int mine = 0;
+    int all = 0;
+    for (Upload u : active.values()) {
+      if (u != replaced) {
+        all++;
+        if (u.owner.equals(owner)) {
+          mine++;
+        }
+      }
+    }
+    if (mine >= limits.maxPerCaller()) {
+      return (owner.isEmpty() ? "this caller" : "caller " + owner)
+          + " has "
+          + mine
+          + " uploads in progress, the most one caller may have (fs.maxUploadsPerCaller = "
+          + limits.maxPerCaller()
+          + "); finish one first";
+    }
+    if (all >= limits.maxUploads()) {
+      return all
+          + " uploads are in progress on this agent, the most it takes (fs.maxUploads = "
+          + limits.maxUploads()
+          + "); try again later";
+    }
+    return null;
+  }
+
+  private String tooLarge(long bytes) {
+    return "it would reach "
+        + bytes
+        + " bytes, more than this agent takes (fs.maxUploadBytes = "
+        + limits.maxBytes()
+        + ")";
+  }
+
+  private static void fail(Message<?> msg, FailureCode code, String detail) {
+    msg.fail(code.code(), code.message(detail));
   }
 
   private JsonObject writeChunk(Upload u, long offset, byte[] data, boolean last)
@@ -229,24 +305,34 @@ final class Uploads {
     }
   }
 
-  private boolean idle(Upload u) {
-    return !u.busy && System.nanoTime() - u.lastActivityNanos > settings.uploadIdleMs() * 1_000_000;
+  private boolean idle(Upload u, long now) {
+    return !u.busy && now - u.lastActivityNanos > settings.uploadIdleMs() * 1_000_000;
   }
 
-  private void abandonIdle() {
-    Iterator<Upload> it = active.values().iterator();
-    while (it.hasNext()) {
-      Upload u = it.next();
-      if (idle(u)) {
-        it.remove();
-        audit.info(
-            "write-abandoned identity={} path={} bytes={} (the old file is unchanged)",
-            u.owner,
-            jail.relative(u.target),
-            u.offset);
-        discard(u);
+  /** Ends uploads that stopped or crawl, and forgets old endings. */
+  private void sweep() {
+    long now = System.nanoTime();
+    Map<Upload, String> over = new LinkedHashMap<>();
+    for (Upload u : active.values()) {
+      String reason =
+          idle(u, now)
+              ? "no chunk came for " + settings.uploadIdleMs() + " ms (fs.uploadIdleMs)"
+              : u.pace.tooSlow(now, u.offset);
+      if (reason != null) {
+        over.put(u, reason);
       }
     }
+    over.forEach(this::end);
+    long keep = Math.max(settings.uploadIdleMs(), limits.rateWindowMs()) * 1_000_000;
+    ended.values().removeIf(e -> now - e.atNanos() > keep);
+  }
+
+  /** Ends an upload the caller did not finish: its temp file goes, the old file stays. */
+  private void end(Upload u, String reason) {
+    active.remove(u.target, u);
+    ended.put(u.target, new Ended(u.owner, reason, System.nanoTime()));
+    Audit.writeAbandoned(u.owner, jail.relative(u.target), u.offset, reason);
+    discard(u);
   }
 
   private void discard(Upload u) {

@@ -5,6 +5,7 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
+import io.dialback.logging.LogSafe;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -87,7 +88,7 @@ final class Watcher {
         service.close(); // wakes the thread
       }
     } catch (IOException e) {
-      log.debug("closing the watch service: {}", e.toString());
+      log.debug("closing the watch service: {}", LogSafe.text(e));
     }
   }
 
@@ -117,7 +118,7 @@ final class Watcher {
     } catch (ClosedWatchServiceException | InterruptedException e) {
       // stopped
     } catch (RuntimeException e) {
-      log.warn("watching {} stopped: {}", jail.root(), e.toString());
+      log.warn("watching {} stopped: {}", jail.root(), LogSafe.text(e, 500));
     }
   }
 
@@ -227,7 +228,7 @@ final class Watcher {
               try {
                 dirs.put(dir.register(service, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE), dir);
               } catch (IOException e) {
-                log.debug("cannot watch {}: {}", dir, e.toString());
+                log.debug("cannot watch {}: {}", LogSafe.text(dir, 500), LogSafe.text(e, 500));
               }
               return FileVisitResult.CONTINUE;
             }
@@ -246,7 +247,7 @@ final class Watcher {
             }
           });
     } catch (IOException e) {
-      log.debug("cannot walk {}: {}", top, e.toString());
+      log.debug("cannot walk {}: {}", LogSafe.text(top, 500), LogSafe.text(e, 500));
     }
   }
 }

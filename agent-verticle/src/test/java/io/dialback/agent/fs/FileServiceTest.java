@@ -3,6 +3,9 @@ package io.dialback.agent.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.dialback.wire.RawJson;
 import io.dialback.wire.Wire;
 import io.vertx.core.Future;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The file service on a real local event bus, over real temporary folders. */
 class FileServiceTest {
@@ -28,6 +32,7 @@ class FileServiceTest {
   private Path root;
   private Vertx vertx;
   private FileService service;
+  private final List<Runnable> detach = new java.util.ArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -51,6 +56,7 @@ class FileServiceTest {
 
   @AfterEach
   void tearDown() throws Exception {
+    detach.forEach(Runnable::run);
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
@@ -73,7 +79,11 @@ class FileServiceTest {
   }
 
   private void assertFails(String op, JsonObject body, int code, String text) {
-    assertThatThrownBy(() -> call(op, body))
+    assertFails(op, body, null, code, text);
+  }
+
+  private void assertFails(String op, JsonObject body, String from, int code, String text) {
+    assertThatThrownBy(() -> call(op, body, from))
         .isInstanceOfSatisfying(
             ReplyException.class,
             e -> {
@@ -210,6 +220,45 @@ class FileServiceTest {
   }
 
   @Test
+  void uploadsAreBoundedPerCallerAndInAllAndSayWhichBound() throws Exception {
+    start(
+        new FsSettings(true, 1024, 2, 8, 30_000, 2, false, 10)
+            .withUploads(new UploadLimits(3, 2, 0, 0, 30_000)));
+    call("write", chunk("b1", 0, "x", false), "bob");
+    call("write", chunk("b2", 0, "x", false), "bob");
+    assertFails("write", chunk("b3", 0, "x", false), "bob", 429, "fs.maxUploadsPerCaller = 2");
+    call("write", chunk("c1", 0, "x", false), "carol");
+    assertFails(
+        "write",
+        chunk("d1", 0, "x", false),
+        "dave",
+        429,
+        "3 uploads are in progress on this agent, the most it takes (fs.maxUploads = 3)");
+    call("write", chunk("b1", 1, "y", true), "bob");
+    call("write", chunk("d1", 0, "x", true), "dave");
+    assertThat(Files.readString(root.resolve("b1"))).isEqualTo("xy");
+    assertThat(Files.readString(root.resolve("d1"))).isEqualTo("x");
+  }
+
+  @Test
+  void aFirstChunkPastTheSizeBoundIsRefusedWithoutATempFile() throws Exception {
+    start(
+        new FsSettings(true, 1024, 2, 8, 30_000, 2, false, 10)
+            .withUploads(new UploadLimits(8, 8, 500, 0, 30_000)));
+    assertFails(
+        "write",
+        chunk("big.txt", 0, "x".repeat(501), true),
+        "bob",
+        413,
+        "the upload of big.txt is refused: it would reach 501 bytes, more than this agent takes"
+            + " (fs.maxUploadBytes = 500)");
+    assertThat(tempFiles()).isEmpty();
+    assertThat(Files.exists(root.resolve("big.txt"))).isFalse();
+    call("write", chunk("big.txt", 0, "x".repeat(500), true), "bob");
+    assertThat(Files.size(root.resolve("big.txt"))).isEqualTo(500);
+  }
+
+  @Test
   void moreOperationsThanWorkersAndQueueGetBusy() throws Exception {
     start(new FsSettings(false, 1024, 1, 0, 300, 100, false, 10));
     byte[] content = new byte[1024];
@@ -233,6 +282,51 @@ class FileServiceTest {
       }
     }
     assertThat(busy).isPositive();
+  }
+
+  @Test
+  void callerTextInLogLinesIsEscapedAndQuoted() throws Exception {
+    String path = "a\r\n12:00:00.000 INFO  audit - forged \u001b[31m\" bytes=9";
+    String caller = "bob\" path=\"x\nforged";
+    List<ILoggingEvent> events = captureLogs();
+    call("write", chunk(path, 0, "hi", true), caller);
+    assertThatThrownBy(() -> call("write", chunk("y".repeat(300) + path, 0, "hi", true), caller))
+        .hasMessageContaining("File name too long");
+    start(new FsSettings(false, 1024, 2, 8, 300, 100, false, 10));
+    assertThatThrownBy(() -> call("write", chunk(path, 0, "x", true), caller))
+        .hasMessageContaining("read-only");
+
+    List<String> lines =
+        events.stream()
+            .map(
+                e ->
+                    e.getFormattedMessage()
+                        + (e.getThrowableProxy() == null
+                            ? ""
+                            : " " + e.getThrowableProxy().getMessage()))
+            .toList();
+    assertThat(lines).hasSizeGreaterThanOrEqualTo(4);
+    assertThat(lines).allSatisfy(line -> assertThat(line).doesNotContain("\n", "\r", "\u001b"));
+    String quotedCaller = "identity=\"bob\\\" path=\\\"x\\nforged\"";
+    String quotedPath = "path=\"a\\r\\n12:00:00.000 INFO  audit - forged \\u001b[31m\\\" bytes=9\"";
+    assertThat(lines).contains("write " + quotedCaller + " " + quotedPath + " bytes=2");
+    assertThat(lines).anyMatch(l -> l.startsWith("write-failed " + quotedCaller + " path=\"yyy"));
+    assertThat(lines).contains("write-refused " + quotedCaller + " reason=\"read-only\"");
+    assertThat(lines)
+        .anyMatch(l -> l.startsWith("fs.write failed java.nio.file.FileSystemException: "));
+  }
+
+  /** Every event of the agent's loggers and its audit trail from now until the test ends. */
+  private List<ILoggingEvent> captureLogs() {
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.list = new java.util.concurrent.CopyOnWriteArrayList<>();
+    appender.start();
+    for (String name : List.of("dialback.audit", "io.dialback")) {
+      Logger logger = (Logger) LoggerFactory.getLogger(name);
+      logger.addAppender(appender);
+      detach.add(() -> logger.detachAppender(appender));
+    }
+    return appender.list;
   }
 
   private List<Path> tempFiles() throws Exception {
