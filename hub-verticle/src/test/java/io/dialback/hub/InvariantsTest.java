@@ -3,20 +3,19 @@ package io.dialback.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dialback.hub.TestHub.Target;
+import io.dialback.testkit.FrameKind;
 import io.dialback.testkit.RawBridgeSocket;
 import io.dialback.testkit.RawBridgeSocket.Frame;
+import io.dialback.testkit.Spellings;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -93,76 +92,6 @@ class InvariantsTest {
     return setup == Setup.ONE_HUB ? single.vertx : cluster.member(0).vertx();
   }
 
-  // ---- generated names ----
-
-  /** Every header name the hub gives meaning to, in many spellings and look-alikes. */
-  static List<String> hubOwnedHeaderNames() {
-    List<String> names = new ArrayList<>();
-    Random random = new Random(42);
-    for (String base :
-        List.of(
-            "dialback.from",
-            "dialback.body",
-            "dialback.raw-reply",
-            "dialback.topic",
-            "dialback.anything")) {
-      names.addAll(spellings(base, random));
-    }
-    // Look-alikes: not ASCII, or not visible; never passed on as a header.
-    names.add("dialbac\u212A.from"); // KELVIN SIGN folds to k
-    names.add("d\u0131alback.from"); // dotless i
-    names.add("dialback\uFF0Efrom"); // fullwidth full stop
-    names.add("\uFF44ialback.from"); // fullwidth d
-    names.add("dialback.\u200Bfrom"); // zero-width space
-    names.add("dialback.from\u0000");
-    names.add(" dialback.from");
-    names.add("dialback.from ");
-    names.add("dialback.from\r\nX-Injected: 1");
-    return names;
-  }
-
-  /** {@code base} in lower, upper, title and alternating case, plus random mixtures. */
-  static List<String> spellings(String base, Random random) {
-    List<String> out = new ArrayList<>();
-    out.add(base);
-    out.add(base.toUpperCase(Locale.ROOT));
-    StringBuilder title = new StringBuilder();
-    StringBuilder alternating = new StringBuilder();
-    boolean start = true;
-    for (int i = 0; i < base.length(); i++) {
-      char c = base.charAt(i);
-      title.append(start ? Character.toUpperCase(c) : c);
-      start = !Character.isLetter(c);
-      alternating.append(i % 2 == 0 ? Character.toUpperCase(c) : c);
-    }
-    out.add(title.toString());
-    out.add(alternating.toString());
-    for (int n = 0; n < 3; n++) {
-      StringBuilder mixed = new StringBuilder();
-      for (char c : base.toCharArray()) {
-        mixed.append(random.nextBoolean() ? Character.toUpperCase(c) : c);
-      }
-      out.add(mixed.toString());
-    }
-    return out;
-  }
-
-  /** Addresses in the owned namespaces, spelled other ways, that no peer may use. */
-  static List<String> ownedAddressSpellings(String victim) {
-    List<String> out = new ArrayList<>();
-    Random random = new Random(7);
-    out.addAll(spellings("dialback.local.agent." + victim + ".fs.read", random));
-    out.addAll(spellings("dialback.local.agent." + victim + ".events", random));
-    out.add("dialbac\u212A.local.agent." + victim + ".fs.read");
-    out.add("HUB.agents.list");
-    out.add("Hub.login");
-    out.add("__VERTX.reply.1");
-    out.add("__Vertx.ping");
-    out.add("Agent." + victim + ".fs.read");
-    out.add("AGENT." + victim + ".events.fs");
-    return out;
-  }
-
   // ---- invariants ----
 
   /** namespaces + identity: no spelling of a hub-owned header gets through, in any frame. */
@@ -180,10 +109,10 @@ class InvariantsTest {
       awaitRoute(attacker, agent, "agent." + victim + ".fs.write");
       SoftAssertions soft = new SoftAssertions();
       int cases = 0;
-      for (String name : hubOwnedHeaderNames()) {
+      for (String name : Spellings.hubOwnedHeaderNames()) {
         JsonObject headers = new JsonObject().put(name, "json");
         for (String target : List.of("agent." + victim + ".fs.write", "test.sink." + victim)) {
-          for (Kind kind : Kind.values()) {
+          for (FrameKind kind : FrameKind.values()) {
             cases++;
             String reply = kind.withReply ? attacker.nextReplyAddress() : null;
             kind.send(attacker, target, reply, headers, "{\"path\":\"x\",\"offset\":0}");
@@ -202,7 +131,7 @@ class InvariantsTest {
       assertThat(cases).isGreaterThan(300);
       // Nothing reached the agent or the service: the next thing each sees is the marker.
       String reply = attacker.nextReplyAddress();
-      Kind.SEND_REPLY_BINARY.send(
+      FrameKind.SEND_REPLY_BINARY.send(
           attacker,
           "agent." + victim + ".fs.write",
           reply,
@@ -214,7 +143,8 @@ class InvariantsTest {
           .containsExactlyInAnyOrder("X-Marker", "dialback.from");
       assertThat(first.json().getJsonObject("headers").getString("dialback.from"))
           .isEqualTo("tester");
-      Kind.PUBLISH_JSON.send(attacker, "test.sink." + victim, null, new JsonObject(), "\"marker\"");
+      FrameKind.PUBLISH_JSON.send(
+          attacker, "test.sink." + victim, null, new JsonObject(), "\"marker\"");
       awaitSize(seen, 1);
       assertThat(seen.get(0).body()).isEqualTo("marker");
     } finally {
@@ -251,7 +181,7 @@ class InvariantsTest {
               .put("LOCALONLY", "true")
               .put("CodecName", "bogus");
       int sent = 0;
-      for (Kind kind : Kind.values()) {
+      for (FrameKind kind : FrameKind.values()) {
         String reply = kind.withReply ? attacker.nextReplyAddress() : null;
         kind.send(attacker, "test.sink." + victim, reply, innocentLooking, "\"hello\"");
         sent++;
@@ -286,8 +216,8 @@ class InvariantsTest {
     try (RawBridgeSocket attacker =
         RawBridgeSocket.loginBinary(attackerPort(setup), TestHub.CLIENT_TOKEN, null)) {
       SoftAssertions soft = new SoftAssertions();
-      for (String address : ownedAddressSpellings(victim)) {
-        for (Kind kind : Kind.values()) {
+      for (String address : Spellings.ownedAddresses(victim)) {
+        for (FrameKind kind : FrameKind.values()) {
           String reply = kind.withReply ? attacker.nextReplyAddress() : null;
           kind.send(attacker, address, reply, new JsonObject(), "\"x\"");
           JsonObject err = attacker.readFrame(WAIT).json();
@@ -362,7 +292,7 @@ class InvariantsTest {
     try (RawBridgeSocket s =
         RawBridgeSocket.loginBinary(attackerPort(setup), TestHub.CLIENT_TOKEN, null)) {
       String longAddress = "test." + "x".repeat(300);
-      for (Kind kind : Kind.values()) {
+      for (FrameKind kind : FrameKind.values()) {
         kind.send(s, longAddress, null, new JsonObject(), "1");
         assertThat(s.readFrame(WAIT).json().getString("message")).contains("longer than 256");
         kind.send(s, "test.line\nbreak", null, new JsonObject(), "1");
@@ -387,45 +317,6 @@ class InvariantsTest {
   }
 
   // ---- helpers ----
-
-  /** Frames an attacker can carry a message in. */
-  enum Kind {
-    SEND_REPLY_JSON(true, false, "send"),
-    SEND_REPLY_BINARY(true, true, "send"),
-    SEND_JSON(false, false, "send"),
-    PUBLISH_JSON(false, false, "publish"),
-    PUBLISH_BINARY(false, true, "publish");
-
-    final boolean withReply;
-    final boolean binary;
-    final String type;
-
-    Kind(boolean withReply, boolean binary, String type) {
-      this.withReply = withReply;
-      this.binary = binary;
-      this.type = type;
-    }
-
-    /** Sends {@code body} (JSON text, or the bytes of a binary frame) to {@code address}. */
-    void send(RawBridgeSocket s, String address, String reply, JsonObject headers, String body)
-        throws IOException {
-      JsonObject frame = new JsonObject().put("type", type).put("address", address);
-      if (reply != null) {
-        frame.put("replyAddress", reply);
-      }
-      if (!headers.isEmpty()) {
-        frame.put("headers", headers);
-      }
-      if (binary) {
-        s.sendBinary(frame, body.getBytes(StandardCharsets.UTF_8));
-      } else {
-        String json = frame.encode();
-        s.sendBytes(
-            (json.substring(0, json.length() - 1) + ",\"body\":" + body + "}")
-                .getBytes(StandardCharsets.UTF_8));
-      }
-    }
-  }
 
   /** An agent (raw socket) bound as {@code name}, with its file addresses registered. */
   private RawBridgeSocket victim(Setup setup, String name) throws IOException {

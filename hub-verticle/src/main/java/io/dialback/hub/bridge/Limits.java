@@ -78,8 +78,11 @@ public record Limits(
   /** Frames up to this size are read without asking the frame-buffer budget. */
   public static final int SMALL_FRAME_BYTES = 64 * 1024;
 
-  /** Under memory pressure, a connection with more than this queued counts as not reading. */
-  public static final int STALLED_BYTES = 1024 * 1024;
+  /**
+   * Under memory pressure, a connection with more than this queued counts as not reading (the
+   * operating system's socket buffer is full and a backlog waits).
+   */
+  public static final int STALLED_BYTES = 64 * 1024;
 
   /** What one registration costs the hub, roughly (consumer, maps, address), for the default. */
   private static final long REGISTRATION_COST = 2 * 1024;
