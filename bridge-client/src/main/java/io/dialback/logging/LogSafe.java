@@ -8,8 +8,8 @@ package io.dialback.logging;
  * <p>Every control character (C0, DEL, C1), the Unicode line and paragraph separators, the
  * bidirectional overrides and isolates, lone surrogates, the quote and the backslash are written as
  * escapes ({@code \n}, {@code \"}, {@code \u2028}); text longer than the limit is cut and says how
- * much was cut. Any string a peer chose — a frame type, an address, an agent name, a path, an
- * error message quoting one — goes through here before it reaches a logger.
+ * much was cut. Any string a peer chose — a frame type, an address, an agent name, a path, an error
+ * message quoting one — goes through here before it reaches a logger.
  */
 public final class LogSafe {
   /** The default number of characters kept of one peer string. */

@@ -32,8 +32,20 @@ class LogSafeTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "\u0000", "\u0007", "\u001b[31m", "\u007f", "\u0085", "\u009b", "\u2028", "\u2029",
-        "\u202e", "\u2066", "\u200f", "\ufeff", "\ud800", "\udc00"
+        "\u0000",
+        "\u0007",
+        "\u001b[31m",
+        "\u007f",
+        "\u0085",
+        "\u009b",
+        "\u2028",
+        "\u2029",
+        "\u202e",
+        "\u2066",
+        "\u200f",
+        "\ufeff",
+        "\ud800",
+        "\udc00"
       })
   void everyControlAndLineBreakingCharacterIsEscaped(String hostile) {
     String safe = LogSafe.text("a" + hostile + "b");
