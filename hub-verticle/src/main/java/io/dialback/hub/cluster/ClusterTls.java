@@ -8,7 +8,9 @@ import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
@@ -118,8 +120,12 @@ public record ClusterTls(boolean enabled, String certPath, String keyPath, Strin
   private static String read(Settings s, String key, String path) {
     try {
       return Files.readString(Path.of(path), StandardCharsets.ISO_8859_1);
+    } catch (NoSuchFileException e) {
+      throw s.fail(key, "cannot read " + path + ": no such file");
+    } catch (AccessDeniedException e) {
+      throw s.fail(key, "cannot read " + path + ": permission denied");
     } catch (IOException | RuntimeException e) {
-      throw s.fail(key, "cannot read " + path + " (" + e + ")");
+      throw s.fail(key, "cannot read " + path + ": " + e);
     }
   }
 

@@ -185,6 +185,7 @@ class ClusterTlsConfigTest {
             Map.of(),
             Duration.ofSeconds(60));
     assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
-    assertThat(result.err()).contains("cluster.tls.certPath: cannot read " + missing);
+    assertThat(result.err())
+        .contains("cluster.tls.certPath: cannot read " + missing + ": no such file");
   }
 }
