@@ -5,6 +5,7 @@ import io.dialback.client.BridgeClient;
 import io.dialback.client.ClientOptions;
 import io.dialback.hub.HubVerticle;
 import io.dialback.hub.cluster.ClusterConfig;
+import io.dialback.hub.cluster.ClusterTls;
 import io.dialback.hub.cluster.HubCluster;
 import io.dialback.testkit.Ports;
 import io.vertx.core.Context;
@@ -84,7 +85,8 @@ final class Setups {
               1,
               5,
               5,
-              15);
+              15,
+              ClusterTls.OFF);
       HazelcastClusterManager manager = HubCluster.clusterManager(cfg);
       Vertx vertx = HubCluster.vertx(cfg, manager).await(60, TimeUnit.SECONDS);
       out[i] = vertx;

@@ -222,7 +222,7 @@ public final class HubVerticle extends VerticleBase {
       HazelcastInstance hz =
           ((HazelcastClusterManager) clusterManager.get()).getHazelcastInstance();
       log.info(
-          "hub {} ready: listening on {}:{}{}, in cluster '{}' of {} hubs (cluster address {}:{})",
+          "hub {} ready: listening on {}:{}{}, in cluster '{}' of {} hubs (cluster address {}:{}{})",
           bridge.hubName(),
           cfg.host(),
           bridge.boundPort(),
@@ -230,7 +230,8 @@ public final class HubVerticle extends VerticleBase {
           cfg.cluster().name(),
           hz.getCluster().getMembers().size(),
           cfg.cluster().host(),
-          cfg.cluster().port());
+          cfg.cluster().port(),
+          cfg.cluster().tls().enabled() ? "; event bus TLS, client certificates required" : "");
     } else {
       log.info(
           "hub {} ready: listening on {}:{}{} ({} event loops)",

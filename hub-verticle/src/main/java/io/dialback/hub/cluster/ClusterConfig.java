@@ -17,6 +17,7 @@ import java.util.List;
  * @param maxNoHeartbeatSeconds silence after which a member is dropped (a frozen hub, say)
  * @param mergeDelaySeconds how soon a hub cut off from the others looks for them to merge back
  * @param leaseSeconds lifetime of a hub's agent entries, renewed by the hub while it lives
+ * @param tls TLS with client certificates on the clustered event bus
  */
 public record ClusterConfig(
     boolean enabled,
@@ -28,7 +29,8 @@ public record ClusterConfig(
     int heartbeatSeconds,
     int maxNoHeartbeatSeconds,
     int mergeDelaySeconds,
-    int leaseSeconds) {
+    int leaseSeconds,
+    ClusterTls tls) {
 
   public static final int DEFAULT_PORT = 5701;
 
@@ -44,7 +46,8 @@ public record ClusterConfig(
         "heartbeatSeconds",
         "maxNoHeartbeatSeconds",
         "mergeDelaySeconds",
-        "leaseSeconds");
+        "leaseSeconds",
+        "tls");
     boolean enabled = forceEnabled || s.bool("enabled", false);
     String host = s.string("host", "127.0.0.1");
     int port = s.integer("port", DEFAULT_PORT, 1, 65535);
@@ -75,12 +78,13 @@ public record ClusterConfig(
         heartbeat,
         maxNoHeartbeat,
         s.integer("mergeDelaySeconds", 5, 1, 3600),
-        s.integer("leaseSeconds", 15, 3, 3600));
+        s.integer("leaseSeconds", 15, 3, 3600),
+        ClusterTls.from(s.section("tls")));
   }
 
   /** Not clustered. */
   public static ClusterConfig disabled() {
     return new ClusterConfig(
-        false, "127.0.0.1", DEFAULT_PORT, List.of(), "dialback", 0, 1, 5, 5, 15);
+        false, "127.0.0.1", DEFAULT_PORT, List.of(), "dialback", 0, 1, 5, 5, 15, ClusterTls.OFF);
   }
 }

@@ -74,15 +74,20 @@ public final class HubCluster {
     return new HazelcastClusterManager(hazelcastConfig(cfg));
   }
 
-  /** A clustered Vert.x whose event bus binds to and announces the cluster host. */
+  /**
+   * A clustered Vert.x whose event bus binds to and announces the cluster host, with TLS and
+   * required client certificates when {@code cluster.tls} is on.
+   */
   public static Future<Vertx> vertx(ClusterConfig cfg, HazelcastClusterManager manager) {
     VertxOptions options =
         new VertxOptions()
             .setEventBusOptions(
-                new EventBusOptions()
-                    .setHost(cfg.host())
-                    .setPort(cfg.eventBusPort())
-                    .setClusterPublicHost(cfg.host()));
+                cfg.tls()
+                    .apply(
+                        new EventBusOptions()
+                            .setHost(cfg.host())
+                            .setPort(cfg.eventBusPort())
+                            .setClusterPublicHost(cfg.host())));
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered();
   }
 }
