@@ -3,9 +3,10 @@ package io.dialback.agent;
 import io.dialback.agent.fs.FsSettings;
 import io.dialback.agent.fs.UploadLimits;
 import io.dialback.client.ClientOptions;
-import io.dialback.client.Fingerprints;
 import io.dialback.conf.ConfigException;
+import io.dialback.conf.HostPort;
 import io.dialback.conf.Settings;
+import io.dialback.tls.Fingerprints;
 import io.dialback.wire.Wire;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
@@ -110,7 +111,7 @@ public record AgentConfig(
     }
     for (String hub : hubs) {
       try {
-        ClientOptions.Builder.parseHostPort(hub);
+        HostPort.parse(hub);
       } catch (IllegalArgumentException e) {
         throw s.fail("hubs", e.getMessage());
       }

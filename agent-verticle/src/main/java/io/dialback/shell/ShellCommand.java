@@ -4,6 +4,7 @@ import io.dialback.agent.AgentVerticle;
 import io.dialback.client.BridgeClient;
 import io.dialback.client.ClientOptions;
 import io.dialback.client.LoginReply;
+import io.dialback.conf.HostPort;
 import io.dialback.wire.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -112,7 +113,7 @@ public final class ShellCommand implements Callable<Integer> {
       return Shell.USAGE;
     }
     try {
-      hubs.forEach(ClientOptions.Builder::parseHostPort);
+      hubs.forEach(HostPort::parse);
     } catch (IllegalArgumentException e) {
       System.err.println("dialback: --hub: " + e.getMessage());
       return Shell.USAGE;

@@ -5,7 +5,7 @@ import io.dialback.testkit.JavaProcess;
 import io.dialback.testkit.Ports;
 import io.dialback.testkit.TestFiles;
 import io.dialback.wire.FrameParser;
-import io.dialback.wire.Frames;
+import io.dialback.wire.FrameWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -200,20 +200,18 @@ final class ScaleBench {
                                   }));
                           Buffer out = Buffer.buffer();
                           out.appendBuffer(
-                              Frames.encode(
-                                  Frames.send(
-                                      "send",
-                                      "hub.login",
-                                      "login",
-                                      null,
-                                      new JsonObject().put("token", TOKEN).put("name", name))));
+                              FrameWriter.send(
+                                  "send",
+                                  "hub.login",
+                                  "login",
+                                  null,
+                                  new JsonObject().put("token", TOKEN).put("name", name)));
                           for (String op : new String[] {"list", "stat", "read", "write"}) {
                             out.appendBuffer(
-                                Frames.encode(
-                                    Frames.subscription(
-                                        "register", "agent." + name + ".fs." + op)));
+                                FrameWriter.subscription(
+                                    "register", "agent." + name + ".fs." + op));
                           }
-                          out.appendBuffer(Frames.ping());
+                          out.appendBuffer(FrameWriter.ping());
                           socket.write(out);
                         }));
     return ready.future();

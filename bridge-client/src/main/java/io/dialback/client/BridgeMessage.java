@@ -1,6 +1,6 @@
 package io.dialback.client;
 
-import io.dialback.wire.Envelope;
+import io.dialback.wire.Frame;
 import io.dialback.wire.RawJson;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -13,26 +13,23 @@ import io.vertx.core.json.JsonObject;
  * #fail}.
  */
 public final class BridgeMessage {
-  private final BridgeClient client;
-  private final long connection;
+  private final Link link;
   private final String address;
   private final String replyAddress;
   private final JsonObject headers;
-  private final Envelope frame;
+  private final Frame frame;
   private Object body;
   private boolean decoded;
   private final boolean send;
 
   BridgeMessage(
-      BridgeClient client,
-      long connection,
+      Link link,
       String address,
       String replyAddress,
       JsonObject headers,
-      Envelope frame,
+      Frame frame,
       boolean send) {
-    this.client = client;
-    this.connection = connection;
+    this.link = link;
     this.address = address;
     this.replyAddress = replyAddress;
     this.headers = headers == null ? new JsonObject() : headers;
@@ -109,12 +106,30 @@ public final class BridgeMessage {
   }
 
   public Future<Void> reply(Object replyBody, JsonObject replyHeaders) {
-    return client.replyTo(this, connection, replyBody, replyHeaders);
+    return answer(() -> link.reply(replyAddress, replyBody, replyHeaders));
   }
 
   /** Answers with a failure; the caller sees {@code RECIPIENT_FAILURE} with this code. */
   public Future<Void> fail(int failureCode, String message) {
-    return client.failTo(this, connection, failureCode, message);
+    return answer(
+        () -> {
+          link.fail(replyAddress, failureCode, message);
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> answer(java.util.function.Supplier<Future<Void>> write) {
+    if (replyAddress == null) {
+      return Future.failedFuture(
+          new IllegalStateException("message on " + address + " expects no reply"));
+    }
+    return link.onContext(
+        () ->
+            link.ended()
+                ? Future.failedFuture(
+                    new IllegalStateException(
+                        "the connection that delivered the message is gone; the caller was told"))
+                : write.get());
   }
 
   private static String describe(Object value) {

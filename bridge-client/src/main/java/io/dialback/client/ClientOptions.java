@@ -1,5 +1,7 @@
 package io.dialback.client;
 
+import io.dialback.conf.HostPort;
+import io.dialback.tls.Fingerprints;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetClientOptions;
@@ -22,6 +24,7 @@ public final class ClientOptions {
   private final Backoff backoff;
   private final int maxConnectAttempts;
   private final int maxFrameBytes;
+  private final long maxQueuedBytes;
   private final boolean binary;
 
   private ClientOptions(Builder b) {
@@ -36,6 +39,7 @@ public final class ClientOptions {
     this.backoff = new Backoff(b.initialBackoff, b.maxBackoff, b.jitter);
     this.maxConnectAttempts = b.maxConnectAttempts;
     this.maxFrameBytes = b.maxFrameBytes;
+    this.maxQueuedBytes = b.maxQueuedBytes;
     this.binary = b.binary;
   }
 
@@ -96,6 +100,14 @@ public final class ClientOptions {
     return maxFrameBytes;
   }
 
+  /**
+   * Bytes queued towards the hub at most; above half of it the client takes no more deliveries and
+   * refuses new requests (429) until the hub catches up; past it, it drops the connection.
+   */
+  public long maxQueuedBytes() {
+    return maxQueuedBytes;
+  }
+
   /** Builds {@link ClientOptions}; every setter checks its argument and names it when wrong. */
   public static final class Builder {
     private final List<HostAndPort> hubs = new ArrayList<>();
@@ -112,6 +124,7 @@ public final class ClientOptions {
     private double jitter = 0.25;
     private int maxConnectAttempts = -1;
     private int maxFrameBytes = io.dialback.wire.Wire.DEFAULT_MAX_FRAME_BYTES;
+    private long maxQueuedBytes = 64L * 1024 * 1024;
     private boolean binary = true;
 
     private Builder() {}
@@ -130,7 +143,7 @@ public final class ClientOptions {
     public Builder hubs(List<String> hostPorts) {
       Objects.requireNonNull(hostPorts, "hostPorts == null");
       for (String hostPort : hostPorts) {
-        HostAndPort parsed = parseHostPort(hostPort);
+        HostAndPort parsed = HostPort.parse(hostPort);
         hub(parsed.host(), parsed.port());
       }
       return this;
@@ -225,6 +238,14 @@ public final class ClientOptions {
       return this;
     }
 
+    public Builder maxQueuedBytes(long bytes) {
+      if (bytes < 1024 * 1024) {
+        throw new IllegalArgumentException("maxQueuedBytes must be at least 1 MiB: " + bytes);
+      }
+      this.maxQueuedBytes = bytes;
+      return this;
+    }
+
     public ClientOptions build() {
       if (hubs.isEmpty()) {
         throw new IllegalStateException("hubs is empty: add at least one hub");
@@ -242,21 +263,6 @@ public final class ClientOptions {
                 + ")");
       }
       return new ClientOptions(this);
-    }
-
-    /** Parses {@code host:port} (IPv6 as {@code [::1]:7000}). */
-    public static HostAndPort parseHostPort(String hostPort) {
-      Objects.requireNonNull(hostPort, "hostPort == null");
-      HostAndPort parsed = HostAndPort.parseAuthority(hostPort.trim(), -1);
-      if (parsed == null || parsed.port() < 1 || parsed.port() > 65535) {
-        throw new IllegalArgumentException("not a host:port: \"" + hostPort + "\"");
-      }
-      String host = parsed.host();
-      if (host.startsWith("[") && host.endsWith("]")) {
-        // An IPv6 literal: the brackets belong to the notation, not to the address.
-        return HostAndPort.create(host.substring(1, host.length() - 1), parsed.port());
-      }
-      return parsed;
     }
 
     private static Duration positive(Duration d, String name) {

@@ -1,7 +1,6 @@
 package io.dialback.hub;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.dialback.conf.ConfFiles;
 import io.dialback.conf.ConfigException;
 import io.dialback.hub.bridge.BridgeContext;
 import io.dialback.hub.bridge.BridgeVerticle;
@@ -15,6 +14,7 @@ import io.dialback.wire.RawJsonCodec;
 import io.dialback.wire.Wire;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -133,7 +133,12 @@ public final class HubVerticle extends VerticleBase {
             new ConfigRetrieverOptions()
                 .setIncludeDefaultStores(false)
                 .setScanPeriod(cfg.reloadSeconds() * 1000L)
-                .addStore(ConfFiles.fileStore(confFile)));
+                .addStore(
+                    new ConfigStoreOptions()
+                        .setType("file")
+                        .setFormat("json")
+                        .setConfig(
+                            new JsonObject().put("path", confFile.toAbsolutePath().toString()))));
     watcher.listen(
         change -> {
           JsonObject auth = change.getNewConfiguration().getJsonObject("auth", new JsonObject());

@@ -1,5 +1,6 @@
 package io.dialback.hub.bridge;
 
+import io.dialback.link.CloseReason;
 import io.dialback.logging.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,12 +65,13 @@ final class Audit {
         from);
   }
 
-  static void closed(String identity, String from, String reason) {
+  static void closed(String identity, String from, CloseReason reason, String detail) {
     audit.info(
-        "closed identity={} from={} reason=\"{}\"",
+        "closed identity={} from={} reason={} detail=\"{}\"",
         LogSafe.text(identity),
         from,
-        LogSafe.text(reason));
+        reason.label(),
+        LogSafe.text(detail));
   }
 
   /** At most {@link #MAX_REFUSALS_PER_SECOND} refusal lines a second, hub-wide. */

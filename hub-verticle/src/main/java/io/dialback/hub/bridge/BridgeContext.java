@@ -90,7 +90,7 @@ public final class BridgeContext {
   /** Closes the connections whose token is no longer valid (revoked, or expired by now). */
   public void revalidate() {
     for (BridgeConnection c : connections) {
-      c.revalidate();
+      c.login.revalidate();
     }
   }
 
@@ -217,7 +217,7 @@ public final class BridgeContext {
     Set<BridgeConnection> connections = waitingOn.get(agent);
     if (connections != null) {
       for (BridgeConnection c : connections) {
-        c.agentLeft(agent, agentHub);
+        c.requests.agentLeft(agent, agentHub);
       }
     }
   }

@@ -32,7 +32,8 @@ public final class BridgeVerticle extends VerticleBase {
   public Future<?> start() {
     server = vertx.createNetServer(options);
     Subscriptions subscriptions = new Subscriptions(vertx.eventBus());
-    server.connectHandler(socket -> new BridgeConnection(hub, subscriptions, socket).start());
+    server.connectHandler(
+        socket -> new BridgeConnection(hub, subscriptions, new NetPeer(socket), context).start());
     return server
         .listen()
         .onSuccess(s -> hub.boundPort(s.actualPort()))

@@ -1,8 +1,8 @@
 package io.dialback.hub.bridge;
 
+import io.dialback.logging.LogSafe;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.FrameWriter;
-import io.dialback.wire.Frames;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -79,12 +79,12 @@ final class Subscriptions {
           return;
         }
         next = (next + 1) % members.size();
-        members.get(next).deliver(message);
+        members.get(next).deliveries.deliver(message);
         return;
       }
       Published frame = new Published(message);
       for (BridgeConnection member : members.toArray(new BridgeConnection[0])) {
-        member.deliverPublished(frame);
+        member.deliveries.deliverPublished(frame);
       }
     }
   }
@@ -105,29 +105,26 @@ final class Subscriptions {
 
     /** The frame for a peer ({@code binaryPeer}: it negotiated binary frames); null if none. */
     Buffer frame(boolean binaryPeer) {
-      Object body = message.body();
-      if (binaryPeer && body instanceof Buffer) {
-        if (binary == null) {
-          binary =
-              Frames.encodeBinary(
-                  Frames.message(
-                      message.address(), null, Frames.headers(message.headers()), false, null),
-                  (Buffer) body);
-        }
-        return binary;
-      }
-      if (json == null && !failed) {
+      boolean asBinary = binaryPeer && message.body() instanceof Buffer;
+      if (asBinary ? binary == null : json == null && !failed) {
         try {
-          json = FrameWriter.message(message.address(), null, message.headers(), false, body);
+          Buffer frame =
+              FrameWriter.message(
+                  message.address(), null, message.headers(), false, message.body(), asBinary);
+          if (asBinary) {
+            binary = frame;
+          } else {
+            json = frame;
+          }
         } catch (EncodeException | IllegalStateException e) {
           failed = true;
           log.warn(
               "dropped a message published on {}: a body of type {} cannot be written as JSON",
-              message.address(),
-              body.getClass().getName());
+              LogSafe.text(message.address()),
+              message.body().getClass().getName());
         }
       }
-      return json;
+      return asBinary ? binary : json;
     }
   }
 }

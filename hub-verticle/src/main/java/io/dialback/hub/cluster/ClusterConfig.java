@@ -1,6 +1,6 @@
 package io.dialback.hub.cluster;
 
-import io.dialback.client.ClientOptions;
+import io.dialback.conf.HostPort;
 import io.dialback.conf.Settings;
 import java.util.List;
 
@@ -54,7 +54,7 @@ public record ClusterConfig(
     List<String> members = s.strings("members", List.of(host + ":" + port));
     for (String member : members) {
       try {
-        ClientOptions.Builder.parseHostPort(member);
+        HostPort.parse(member);
       } catch (IllegalArgumentException e) {
         throw s.fail("members", e.getMessage());
       }

@@ -1,6 +1,6 @@
 package io.dialback.hub.tls;
 
-import io.dialback.client.Fingerprints;
+import io.dialback.tls.Fingerprints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.dialback.client;
+package io.dialback.tls;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

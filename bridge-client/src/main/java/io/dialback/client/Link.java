@@ -1,0 +1,333 @@
+package io.dialback.client;
+
+import io.dialback.link.Outbox;
+import io.dialback.link.ReplyTable;
+import io.dialback.logging.LogSafe;
+import io.dialback.wire.FailureCode;
+import io.dialback.wire.Frame;
+import io.dialback.wire.FrameException;
+import io.dialback.wire.FrameParser;
+import io.dialback.wire.FrameWriter;
+import io.dialback.wire.Wire;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.EncodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.NetSocket;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One dialled connection of a {@link BridgeClient}: its frame parser, its {@link Outbox} (with
+ * backpressure: above the high watermark it stops reading from the hub and new requests are
+ * refused, past the bound it drops the connection), its requests waiting for replies, and its
+ * keepalive (a ping every interval; silence past the timeout drops it). It never reconnects: when
+ * it ends it tells the client once, and the client dials a new one.
+ *
+ * <p>Used only from the client's context.
+ */
+final class Link {
+  private static final Logger log = LoggerFactory.getLogger(Link.class);
+
+  /** Extra time the client waits beyond a request's timeout for the hub's own TIMEOUT answer. */
+  private static final long TIMEOUT_GRACE_MS = 1_000;
+
+  /** What the link tells its client. */
+  interface Owner {
+    void onMessage(Link link, BridgeMessage message);
+
+    void onErr(Link link, String address, Frame frame);
+
+    void onLost(Link link, String reason);
+  }
+
+  private record Pending(Promise<BridgeMessage> promise, long timeoutMs, String address) {}
+
+  private final BridgeClient client;
+  private final Owner owner;
+  private final NetSocket socket;
+  private final HostAndPort hub;
+  private final ClientOptions options;
+  private final Outbox outbox;
+  private final ReplyTable<Pending> pending = new ReplyTable<>();
+  private final ArrayDeque<Promise<Void>> pongWaiters = new ArrayDeque<>();
+  private long nextReplyId;
+  private long lastHeardNanos = System.nanoTime();
+  private long keepalive = -1;
+  private long sweep = -1;
+  private boolean binary;
+  private boolean ended;
+
+  Link(BridgeClient client, Owner owner, NetSocket socket, HostAndPort hub, ClientOptions options) {
+    this.client = client;
+    this.owner = owner;
+    this.socket = socket;
+    this.hub = hub;
+    this.options = options;
+    this.outbox =
+        new Outbox(
+            client.context(),
+            socket::write,
+            options.maxQueuedBytes(),
+            Outbox.Meter.NONE,
+            new Outbox.Pressure() {
+              @Override
+              public void high() {
+                socket.pause(); // take no more deliveries while the hub does not take our answers
+              }
+
+              @Override
+              public void low() {
+                socket.resume();
+              }
+            });
+  }
+
+  /** Starts reading, the keepalive and the timeout sweep. */
+  void start() {
+    FrameParser parser =
+        new FrameParser(
+            options.maxFrameBytes(),
+            new FrameParser.Listener() {
+              @Override
+              public void onFrame(Buffer payload) {
+                lastHeardNanos = System.nanoTime();
+                onServerFrame(payload);
+              }
+
+              @Override
+              public void onOversize(long declaredLength, int maxFrameBytes) {
+                log.warn(
+                    "hub {} announced a frame of {} bytes (limit {}); dropping the connection",
+                    hub,
+                    declaredLength,
+                    maxFrameBytes);
+                socket.close();
+              }
+            });
+    socket.handler(parser);
+    socket.exceptionHandler(e -> log.debug("connection to {}: {}", hub, e.toString()));
+    socket.closeHandler(v -> end("connection to " + hub + " closed"));
+    long interval = options.pingInterval().toMillis();
+    long timeoutNanos = options.pingTimeout().toNanos();
+    keepalive =
+        client
+            .vertx()
+            .setPeriodic(
+                interval,
+                t -> {
+                  if (System.nanoTime() - lastHeardNanos > timeoutNanos) {
+                    log.warn(
+                        "nothing from the hub for {} ms; dropping the connection",
+                        options.pingTimeout().toMillis());
+                    socket.close();
+                    return;
+                  }
+                  pongWaiters.add(Promise.promise()); // nobody waits on keepalive pongs
+                  write(FrameWriter.ping());
+                });
+    // No timer per request: one sweep a tenth of a second fails what is overdue.
+    sweep = client.vertx().setPeriodic(100, t -> sweepOverdue());
+  }
+
+  HostAndPort hub() {
+    return hub;
+  }
+
+  /** Whether the hub granted binary-extension frames on this connection. */
+  boolean binary() {
+    return binary;
+  }
+
+  void binary(boolean granted) {
+    binary = granted;
+  }
+
+  boolean ended() {
+    return ended;
+  }
+
+  // ---- out ----
+
+  Future<BridgeMessage> request(String address, Object body, Duration timeout, JsonObject headers) {
+    if (outbox.aboveHigh()) {
+      return Future.failedFuture(
+          FailureCode.BUSY.exception(
+              "the hub is not taking data fast enough: " + outbox.queued() + " bytes queued"));
+    }
+    String replyAddress = "r." + (++nextReplyId);
+    JsonObject h = headers == null ? new JsonObject() : headers.copy();
+    h.put(Wire.HEADER_TIMEOUT, timeout.toMillis());
+    Buffer frame;
+    try {
+      frame = FrameWriter.send(Wire.SEND, address, replyAddress, h, body, binary);
+    } catch (EncodeException e) {
+      return Future.failedFuture(
+          new IllegalArgumentException("body cannot be written as JSON: " + e.getMessage(), e));
+    }
+    Promise<BridgeMessage> promise = Promise.promise();
+    long deadline = System.nanoTime() + (timeout.toMillis() + TIMEOUT_GRACE_MS) * 1_000_000;
+    pending.put(replyAddress, new Pending(promise, timeout.toMillis(), address), deadline);
+    write(frame);
+    return promise.future();
+  }
+
+  /** A send or publish without reply; a body that cannot be written as JSON fails the future. */
+  Future<Void> fire(String type, String address, Object body, JsonObject headers) {
+    try {
+      write(FrameWriter.send(type, address, null, headers, body, binary));
+      return Future.succeededFuture(); // queued; it goes out at the end of this turn
+    } catch (EncodeException e) {
+      return Future.failedFuture(
+          new IllegalArgumentException("body cannot be written as JSON: " + e.getMessage(), e));
+    }
+  }
+
+  /** A reply to {@code replyAddress}; a body that cannot be written as JSON fails the future. */
+  Future<Void> reply(String replyAddress, Object body, JsonObject headers) {
+    return fire(Wire.SEND, replyAddress, body, headers);
+  }
+
+  /** Runs {@code action} on the client's context. */
+  <T> Future<T> onContext(java.util.function.Supplier<Future<T>> action) {
+    return client.onContext(action);
+  }
+
+  /** A failure reply to {@code replyAddress}. */
+  void fail(String replyAddress, int code, String message) {
+    write(FrameWriter.failure(replyAddress, code, message));
+  }
+
+  void subscription(String type, String address) {
+    write(FrameWriter.subscription(type, address));
+  }
+
+  /** Round trip to the hub; completes on the pong. */
+  Future<Void> ping() {
+    Promise<Void> pong = Promise.promise();
+    pongWaiters.add(pong);
+    write(FrameWriter.ping());
+    return pong.future();
+  }
+
+  private void write(Buffer frame) {
+    if (ended) {
+      return;
+    }
+    String refused = outbox.offer(frame);
+    if (refused != null) {
+      log.warn("dropping the connection to {}: {}", hub, refused);
+      socket.close();
+    }
+  }
+
+  /** Closes the socket; {@link Owner#onLost} follows. */
+  void close() {
+    socket.close();
+  }
+
+  // ---- in ----
+
+  private void onServerFrame(Buffer payload) {
+    Frame frame;
+    try {
+      frame = Frame.read(payload, binary);
+    } catch (FrameException e) {
+      log.warn("ignoring a frame from the hub: {}", LogSafe.text(e.getMessage()));
+      return;
+    }
+    String address = frame.address();
+    switch (frame.type()) {
+      case PONG -> {
+        Promise<Void> waiter = pongWaiters.poll();
+        if (waiter != null) {
+          waiter.tryComplete();
+        }
+      }
+      case MESSAGE -> {
+        if (address == null) {
+          log.warn("ignoring a message without address");
+          return;
+        }
+        BridgeMessage message =
+            new BridgeMessage(
+                this, address, frame.replyAddress(), frame.headers(), frame, frame.isSend());
+        Pending p = pending.remove(address);
+        if (p != null) {
+          p.promise().tryComplete(message);
+        } else {
+          owner.onMessage(this, message);
+        }
+      }
+      case ERR -> {
+        Pending p = address == null ? null : pending.remove(address);
+        if (p != null) {
+          p.promise().tryFail(toException(frame));
+        } else {
+          owner.onErr(this, address, frame);
+        }
+      }
+      default -> log.warn("ignoring a frame of type {} from the hub", frame.type().wireName());
+    }
+  }
+
+  static ReplyException toException(Frame frame) {
+    ReplyFailure type = ReplyFailure.RECIPIENT_FAILURE;
+    if (frame.failureType() != null) {
+      try {
+        type = ReplyFailure.valueOf(frame.failureType());
+      } catch (IllegalArgumentException e) {
+        // keep RECIPIENT_FAILURE
+      }
+    }
+    Integer code = frame.failureCode();
+    return new ReplyException(type, code == null ? -1 : code, frame.message());
+  }
+
+  private void sweepOverdue() {
+    pending.expire(
+        System.nanoTime(),
+        false,
+        (id, p) ->
+            p.promise()
+                .tryFail(
+                    new ReplyException(
+                        ReplyFailure.TIMEOUT,
+                        -1,
+                        "Timed out after waiting "
+                            + p.timeoutMs()
+                            + "(ms) for a reply. address: "
+                            + p.address())));
+  }
+
+  /** The connection ended: everything waiting on it fails now, and the client hears once. */
+  private void end(String reason) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    client.vertx().cancelTimer(keepalive);
+    client.vertx().cancelTimer(sweep);
+    outbox.close();
+    failAll(FailureCode.UNAVAILABLE.exception(reason));
+    owner.onLost(this, reason);
+  }
+
+  /** Fails every request and ping waiting on this connection with {@code cause}. */
+  void failAll(ReplyException cause) {
+    pending.drain((id, p) -> p.promise().tryFail(cause));
+    List<Promise<Void>> waiters = new ArrayList<>(pongWaiters);
+    pongWaiters.clear();
+    for (Promise<Void> w : waiters) {
+      w.tryFail(cause);
+    }
+  }
+}

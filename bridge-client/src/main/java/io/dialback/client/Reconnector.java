@@ -1,0 +1,127 @@
+package io.dialback.client;
+
+import io.dialback.wire.FailureCode;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dials the hubs of a client's list, one after the other: within a round over the list it moves on
+ * at once, between rounds it backs off (capped exponential, with jitter); after a connection that
+ * was up, it starts over at the next hub. It gives up after {@code maxConnectAttempts} (or never,
+ * with -1), and on a refused login — the same credentials cannot do better elsewhere.
+ *
+ * <p>Used only from the client's context.
+ */
+final class Reconnector {
+  private static final Logger log = LoggerFactory.getLogger(Reconnector.class);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final ClientOptions options;
+  private final NetClient netClient;
+  private final BiConsumer<NetSocket, HostAndPort> connected;
+  private final Consumer<ReplyException> gaveUp;
+  private int attempt;
+  private int hubIndex;
+  private long timer = -1;
+  private boolean stopped;
+
+  /**
+   * @param connected receives each socket that connected, with its hub
+   * @param gaveUp told once, when the attempts run out
+   */
+  Reconnector(
+      Vertx vertx,
+      Context context,
+      ClientOptions options,
+      NetClient netClient,
+      BiConsumer<NetSocket, HostAndPort> connected,
+      Consumer<ReplyException> gaveUp) {
+    this.vertx = vertx;
+    this.context = context;
+    this.options = options;
+    this.netClient = netClient;
+    this.connected = connected;
+    this.gaveUp = gaveUp;
+  }
+
+  /** Dials the current hub now. */
+  void dial() {
+    if (stopped) {
+      return;
+    }
+    List<HostAndPort> hubs = options.hubs();
+    HostAndPort hub = hubs.get(hubIndex % hubs.size());
+    log.debug("dialling {}", hub);
+    netClient
+        .connect(hub.port(), hub.host())
+        .onComplete(
+            ar -> {
+              if (stopped) {
+                if (ar.succeeded()) {
+                  ar.result().close();
+                }
+                return;
+              }
+              if (ar.failed()) {
+                failed("cannot reach " + hub + ": " + ar.cause().getMessage());
+              } else {
+                connected.accept(ar.result(), hub);
+              }
+            });
+  }
+
+  /** A login succeeded: the next failure starts counting from zero again. */
+  void succeeded() {
+    attempt = 0;
+  }
+
+  /** A connection that was up ended: try the next hub at once (after a short backoff). */
+  void lostConnected(String reason) {
+    log.warn("{}; reconnecting", reason);
+    attempt = 0;
+    hubIndex++;
+    schedule(options.backoff().delayMs(0));
+  }
+
+  /** An attempt failed (could not connect, or the connection ended before login). */
+  void failed(String reason) {
+    attempt++;
+    int max = options.maxConnectAttempts();
+    if (max != -1 && attempt >= max) {
+      stopped = true;
+      gaveUp.accept(
+          FailureCode.UNAVAILABLE.exception(reason + " (gave up after " + attempt + " attempts)"));
+      return;
+    }
+    int hubs = options.hubs().size();
+    hubIndex++;
+    // Within a round over the hub list, move on at once; between rounds, back off.
+    long delay = attempt % hubs != 0 ? 0 : options.backoff().delayMs(attempt / hubs);
+    log.info("{}; next attempt in {} ms", reason, delay);
+    schedule(delay);
+  }
+
+  private void schedule(long delayMs) {
+    if (delayMs <= 0) {
+      context.runOnContext(v -> dial());
+    } else {
+      timer = vertx.setTimer(delayMs, t -> dial());
+    }
+  }
+
+  /** No more attempts. */
+  void stop() {
+    stopped = true;
+    vertx.cancelTimer(timer);
+  }
+}

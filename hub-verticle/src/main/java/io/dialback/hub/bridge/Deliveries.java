@@ -1,0 +1,164 @@
+package io.dialback.hub.bridge;
+
+import io.dialback.link.ReplyTable;
+import io.dialback.logging.LogSafe;
+import io.dialback.wire.FailureCode;
+import io.dialback.wire.Frame;
+import io.dialback.wire.FrameException;
+import io.dialback.wire.FrameWriter;
+import io.dialback.wire.RawJson;
+import io.dialback.wire.Wire;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.EncodeException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Messages for the peer — sends to its registrations, publishes, and the answers to its requests —
+ * written as frames. One that waits for the peer's answer is kept under a reply address of this
+ * connection's own, a secret prefix and a counter that no other connection can guess, and the
+ * peer's answer goes back to the waiting sender once.
+ */
+final class Deliveries {
+  private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final BridgeConnection connection;
+  private final Limits limits;
+  private final String replyPrefix;
+  private final ReplyTable<Message<Object>> awaiting = new ReplyTable<>();
+  private long count;
+
+  Deliveries(BridgeConnection connection) {
+    this.connection = connection;
+    this.limits = connection.limits;
+    byte[] secret = new byte[12];
+    RANDOM.nextBytes(secret);
+    this.replyPrefix =
+        Wire.VERTX_INTERNAL_PREFIX
+            + "reply."
+            + Base64.getUrlEncoder().withoutPadding().encodeToString(secret)
+            + ".";
+  }
+
+  /** A message sent to one of the peer's registrations (by {@link Subscriptions}). */
+  void deliver(Message<Object> message) {
+    if (connection.state() == BridgeConnection.State.CLOSED) {
+      if (message.replyAddress() != null) {
+        message.fail(
+            FailureCode.UNAVAILABLE.code(),
+            FailureCode.UNAVAILABLE.message(connection + " is gone"));
+      }
+      return;
+    }
+    forward(message.address(), message, message.isSend());
+  }
+
+  /** A message published on one of the peer's registrations, as shared frame bytes. */
+  void deliverPublished(Subscriptions.Published published) {
+    Buffer frame = published.frame(connection.binary());
+    if (frame != null) {
+      connection.write(frame);
+    }
+  }
+
+  /**
+   * Writes {@code message} to the peer at {@code address} (a registration, or the peer's reply
+   * address for an answer), remembering it when it waits for the peer's own answer.
+   */
+  void forward(String address, Message<Object> message, boolean send) {
+    String replyAddress = null;
+    if (message.replyAddress() != null) {
+      replyAddress = await(message);
+      if (replyAddress == null) {
+        return;
+      }
+    }
+    Buffer frame;
+    try {
+      frame =
+          FrameWriter.message(
+              address, replyAddress, message.headers(), send, message.body(), connection.binary());
+    } catch (EncodeException | IllegalStateException e) {
+      String detail =
+          "a message body of type "
+              + message.body().getClass().getName()
+              + " cannot be written as JSON";
+      if (replyAddress != null) {
+        awaiting.remove(replyAddress);
+        message.fail(FailureCode.INTERNAL.code(), FailureCode.INTERNAL.message(detail));
+      }
+      log.warn("[{}] dropped a message on {}: {}", connection, LogSafe.text(address), detail);
+      return;
+    }
+    connection.write(frame);
+  }
+
+  /** Keeps {@code message} under a fresh reply address; null when too many wait already. */
+  private String await(Message<Object> message) {
+    long now = System.nanoTime();
+    // Every entry has the same lifetime, so the oldest are due first.
+    awaiting.expire(now, true, (id, m) -> {});
+    if (awaiting.size() >= limits.maxPendingDeliveries()) {
+      message.fail(
+          FailureCode.BUSY.code(),
+          FailureCode.BUSY.message(
+              connection.identity()
+                  + " already has "
+                  + awaiting.size()
+                  + " messages waiting for replies"));
+      return null;
+    }
+    String replyAddress = replyPrefix + (++count);
+    awaiting.put(replyAddress, message, now + limits.maxTimeoutMs() * 1_000_000);
+    return replyAddress;
+  }
+
+  /**
+   * The peer sends to {@code address}: if that is a reply address it was given, this is its answer,
+   * passed to the waiting sender (true); otherwise it is not a reply (false).
+   */
+  boolean onReply(String address, String replyAddress, Frame frame) throws FrameException {
+    Message<Object> message = awaiting.remove(address);
+    if (message == null) {
+      return false;
+    }
+    if (frame.failureCode() != null) {
+      message.fail(frame.failureCode(), frame.message());
+      return true;
+    }
+    DeliveryOptions options;
+    Object body;
+    try {
+      options = connection.inbound.deliveryOptions(frame);
+      // A requester that passed its request on undecoded (a bridge connection) takes the reply
+      // undecoded too; a Vert.x requester gets values.
+      body =
+          message.body() instanceof RawJson && replyAddress == null
+              ? Inbound.passedOn(frame)
+              : Inbound.decodedBody(frame);
+      if (replyAddress == null) {
+        message.reply(body, options);
+        return true;
+      }
+    } catch (FrameException | IllegalArgumentException e) {
+      message.fail(FailureCode.INTERNAL.code(), "replier sent a reply the hub cannot forward");
+      throw e instanceof FrameException fe
+          ? fe
+          : new FrameException(FailureCode.BAD_REQUEST, "body cannot travel on the event bus");
+    }
+    connection.requests.replyAndRequest(message, body, options, replyAddress);
+    return true;
+  }
+
+  /** The connection is gone: whoever waits for its answers is told so now. */
+  void close() {
+    String gone =
+        FailureCode.UNAVAILABLE.message(connection.identity() + " disconnected before replying");
+    awaiting.drain((id, message) -> message.fail(FailureCode.UNAVAILABLE.code(), gone));
+  }
+}

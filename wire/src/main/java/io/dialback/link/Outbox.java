@@ -1,0 +1,175 @@
+package io.dialback.link;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.Objects;
+
+/**
+ * What one connection has yet to write, on either side. Frames offered during one turn of the event
+ * loop go out together in one write (one flush, one system call) at the end of the turn; a large
+ * frame goes on its own. Bytes offered and not yet written count against a bound — past it the
+ * frame is refused and the owner cuts the connection — and against two watermarks: above the high
+ * one the owner stops reading from the peer (a peer that does not take its replies sends no more
+ * requests), below the low one it reads again. A {@link Meter} lets the owner count the same bytes
+ * elsewhere (a hub's identity and its total) and refuse on its own terms.
+ *
+ * <p>Not thread-safe: the connection's event loop owns it.
+ */
+public final class Outbox {
+  /** Frames are gathered into one write up to this many bytes; larger ones go alone. */
+  public static final int BATCH_LIMIT = 64 * 1024;
+
+  /** Where the bytes go: the socket or WebSocket. */
+  public interface Sink {
+    Future<Void> write(Buffer data);
+  }
+
+  /** Counts queued bytes beyond this connection; may refuse a frame. */
+  public interface Meter {
+    /**
+     * Why {@code length} more bytes (this connection then holding {@code queuedAfter}) may not be
+     * queued, or {@code null} when they may.
+     */
+    String refuse(int length, long queuedAfter);
+
+    void took(int length);
+
+    void gave(int length);
+
+    /** Counts nothing, refuses nothing. */
+    Meter NONE =
+        new Meter() {
+          @Override
+          public String refuse(int length, long queuedAfter) {
+            return null;
+          }
+
+          @Override
+          public void took(int length) {}
+
+          @Override
+          public void gave(int length) {}
+        };
+  }
+
+  /** Told when the queue passes the high watermark, and when it is back below the low one. */
+  public interface Pressure {
+    void high();
+
+    void low();
+  }
+
+  private final Context context;
+  private final Sink sink;
+  private final long max;
+  private final Meter meter;
+  private final Pressure pressure;
+  private Buffer batch;
+  private long queued;
+  private boolean high;
+  private boolean closed;
+
+  /**
+   * @param max bytes queued at most; the watermarks are half and a quarter of it
+   */
+  public Outbox(Context context, Sink sink, long max, Meter meter, Pressure pressure) {
+    this.context = Objects.requireNonNull(context, "context == null");
+    this.sink = Objects.requireNonNull(sink, "sink == null");
+    if (max < 1024) {
+      throw new IllegalArgumentException("max must be at least 1024: " + max);
+    }
+    this.max = max;
+    this.meter = Objects.requireNonNull(meter, "meter == null");
+    this.pressure = Objects.requireNonNull(pressure, "pressure == null");
+  }
+
+  /**
+   * Queues {@code frame}; returns {@code null}, or why it was refused (past the bound, or the
+   * meter's refusal): the owner then cuts the connection. After {@link #close()} frames are dropped
+   * silently.
+   */
+  public String offer(Buffer frame) {
+    if (closed) {
+      return null;
+    }
+    int length = frame.length();
+    long after = queued + length;
+    if (after > max) {
+      return "more than " + max + " bytes queued and the peer is not reading";
+    }
+    String refused = meter.refuse(length, after);
+    if (refused != null) {
+      return refused;
+    }
+    queued = after;
+    meter.took(length);
+    if (length >= BATCH_LIMIT) {
+      flush();
+      sink.write(frame).onComplete(ar -> written(length));
+    } else {
+      if (batch == null) {
+        batch = Buffer.buffer(1024);
+        context.runOnContext(v -> flush());
+      }
+      batch.appendBuffer(frame);
+      if (batch.length() >= BATCH_LIMIT) {
+        flush();
+      }
+    }
+    if (!high && queued > max / 2) {
+      high = true;
+      pressure.high();
+    }
+    return null;
+  }
+
+  /** Writes what was gathered so far (at the end of each turn, or before a large frame). */
+  public void flush() {
+    Buffer out = batch;
+    batch = null;
+    if (out == null || out.length() == 0) {
+      return;
+    }
+    int length = out.length();
+    if (closed) {
+      written(length);
+      return;
+    }
+    sink.write(out).onComplete(ar -> written(length));
+  }
+
+  /** Bytes offered and not yet written. */
+  public long queued() {
+    return queued;
+  }
+
+  /** Whether the queue is above the high watermark (a client then refuses new requests). */
+  public boolean aboveHigh() {
+    return high;
+  }
+
+  /**
+   * Drops what is gathered and not yet handed to the sink (the connection is gone); writes in
+   * progress still count until they complete or fail.
+   */
+  public void close() {
+    closed = true;
+    Buffer out = batch;
+    batch = null;
+    if (out != null) {
+      written(out.length());
+    }
+  }
+
+  private void written(int length) {
+    queued -= length;
+    meter.gave(length);
+    if (high && queued <= max / 4) {
+      high = false;
+      if (!closed) {
+        pressure.low();
+      }
+    }
+  }
+}
