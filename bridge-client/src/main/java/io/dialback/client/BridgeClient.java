@@ -16,10 +16,7 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -46,7 +43,7 @@ public final class BridgeClient {
   private final ClientOptions options;
   private final NetClient netClient;
   private final Reconnector reconnector;
-  private final Map<String, Consumer> consumers = new LinkedHashMap<>();
+  private final Consumers consumers = new Consumers(e -> onContext(() -> removeConsumer(e)));
   private final Promise<LoginReply> firstLogin = Promise.promise();
 
   private volatile ClientState state = ClientState.NEW;
@@ -57,27 +54,6 @@ public final class BridgeClient {
 
   /** The current connection (maybe still logging in), or null between connections. */
   private Link link;
-
-  private final class Consumer implements Registration {
-    final String address;
-    final Handler<BridgeMessage> handler;
-    final Promise<Registration> registered = Promise.promise();
-
-    Consumer(String address, Handler<BridgeMessage> handler) {
-      this.address = address;
-      this.handler = handler;
-    }
-
-    @Override
-    public String address() {
-      return address;
-    }
-
-    @Override
-    public Future<Void> unregister() {
-      return onContext(() -> removeConsumer(this));
-    }
-  }
 
   private BridgeClient(Vertx vertx, ClientOptions options) {
     this.vertx = vertx;
@@ -209,13 +185,12 @@ public final class BridgeClient {
           if (state == ClientState.CLOSING || state == ClientState.CLOSED) {
             return Future.failedFuture(new IllegalStateException("client is " + state));
           }
-          if (consumers.containsKey(address)) {
+          Consumers.Entry consumer = consumers.add(address, handler);
+          if (consumer == null) {
             return Future.failedFuture(new IllegalStateException("already consuming " + address));
           }
-          Consumer consumer = new Consumer(address, handler);
-          consumers.put(address, consumer);
           if (state == ClientState.CONNECTED) {
-            register(link, List.of(consumer));
+            consumers.register(link, List.of(consumer));
           }
           return consumer.registered.future();
         });
@@ -256,20 +231,7 @@ public final class BridgeClient {
     Link next = new Link(this, new Owner(), socket, hub, options);
     link = next;
     next.start();
-    JsonObject body = new JsonObject();
-    if (options.token() != null && !options.token().isEmpty()) {
-      body.put(Wire.LOGIN_TOKEN, options.token());
-    }
-    if (options.name() != null) {
-      body.put(Wire.LOGIN_NAME, options.name());
-    }
-    if (!options.meta().isEmpty()) {
-      body.put(Wire.LOGIN_META, options.meta());
-    }
-    if (options.binary()) {
-      body.put(Wire.LOGIN_BINARY, true);
-    }
-    next.request(Wire.HUB_LOGIN, body, options.requestTimeout(), null)
+    next.request(Wire.HUB_LOGIN, options.loginBody(), options.requestTimeout(), null)
         .onComplete(
             ar -> {
               if (next != link) {
@@ -291,7 +253,8 @@ public final class BridgeClient {
             reply.getString(Wire.LOGIN_ROLE),
             reply.getString(Wire.LOGIN_HUB));
     reconnector.succeeded();
-    register(current, new ArrayList<>(consumers.values()))
+    consumers
+        .register(current, consumers.all())
         .onComplete(
             ar -> {
               if (ar.failed() || current != link || state != ClientState.CONNECTING) {
@@ -326,34 +289,12 @@ public final class BridgeClient {
   private final class Owner implements Link.Owner {
     @Override
     public void onMessage(Link from, BridgeMessage message) {
-      Consumer consumer = consumers.get(message.address());
-      if (consumer == null) {
-        log.debug("no consumer for a message on {}", LogSafe.text(message.address()));
-        return;
-      }
-      try {
-        consumer.handler.handle(message);
-      } catch (RuntimeException e) {
-        log.warn("consumer of {} failed", LogSafe.text(message.address()), e);
-        if (message.replyAddress() != null) {
-          message.fail(
-              FailureCode.INTERNAL.code(), FailureCode.INTERNAL.message(String.valueOf(e)));
-        }
-      }
+      consumers.dispatch(message);
     }
 
     @Override
     public void onErr(Link from, String address, Frame frame) {
-      Consumer consumer = address == null ? null : consumers.get(address);
-      if (consumer != null) {
-        // The hub refused the registration.
-        consumers.remove(address);
-        ReplyException e = Link.toException(frame);
-        log.warn(
-            "hub refused the consumer of {}: {}",
-            LogSafe.text(address),
-            LogSafe.text(e.getMessage()));
-        consumer.registered.tryFail(e);
+      if (consumers.refused(address, frame)) {
         return;
       }
       if (errorHandler != null) {
@@ -389,28 +330,10 @@ public final class BridgeClient {
     }
   }
 
-  /** Writes register frames, then a ping; completes the consumers' futures on the pong. */
-  private Future<Void> register(Link on, List<Consumer> toRegister) {
-    for (Consumer c : toRegister) {
-      on.subscription(Wire.REGISTER, c.address);
-    }
-    return on.ping()
-        .onSuccess(
-            v -> {
-              for (Consumer c : toRegister) {
-                // A refusal arrives as an err before the pong and has removed the consumer.
-                if (consumers.get(c.address) == c) {
-                  c.registered.tryComplete(c);
-                }
-              }
-            });
-  }
-
-  private Future<Void> removeConsumer(Consumer consumer) {
-    if (consumers.get(consumer.address) != consumer) {
+  private Future<Void> removeConsumer(Consumers.Entry consumer) {
+    if (!consumers.remove(consumer)) {
       return Future.succeededFuture();
     }
-    consumers.remove(consumer.address);
     if (state != ClientState.CONNECTED) {
       return Future.succeededFuture();
     }
@@ -437,9 +360,7 @@ public final class BridgeClient {
     reconnector.stop();
     setState(ClientState.CLOSED);
     firstLogin.tryFail(cause);
-    for (Consumer c : consumers.values()) {
-      c.registered.tryFail(cause);
-    }
+    consumers.failAll(cause);
     netClient.close();
     if (closed != null) {
       closed.tryComplete();

@@ -91,6 +91,24 @@ public final class ClientOptions {
     return backoff;
   }
 
+  /** The body of this client's {@code hub.login}: token, name, meta, and the binary request. */
+  JsonObject loginBody() {
+    JsonObject body = new JsonObject();
+    if (token != null && !token.isEmpty()) {
+      body.put(io.dialback.wire.Wire.LOGIN_TOKEN, token);
+    }
+    if (name != null) {
+      body.put(io.dialback.wire.Wire.LOGIN_NAME, name);
+    }
+    if (!meta.isEmpty()) {
+      body.put(io.dialback.wire.Wire.LOGIN_META, meta);
+    }
+    if (binary) {
+      body.put(io.dialback.wire.Wire.LOGIN_BINARY, true);
+    }
+    return body;
+  }
+
   /** Dial attempts in a row before giving up; {@code -1} means forever. */
   public int maxConnectAttempts() {
     return maxConnectAttempts;

@@ -215,8 +215,8 @@ public final class FileService {
   // ---- operations: each validates its request on the event loop, then returns the blocking work
 
   private Callable<Object> list(JsonObject req) {
-    String path = pathOf(req, true);
-    int offset = intOf(req, "offset", 0);
+    String path = Args.pathOf(req, true);
+    int offset = Args.intOf(req, "offset", 0);
     return () -> {
       Path dir = jail.existing(path);
       if (!Files.isDirectory(dir)) {
@@ -246,20 +246,20 @@ public final class FileService {
   }
 
   private Callable<Object> stat(JsonObject req) {
-    String path = pathOf(req, true);
+    String path = Args.pathOf(req, true);
     return () -> describe(jail.existing(path), true).put("path", path);
   }
 
   private Callable<Object> read(JsonObject req) {
-    String path = pathOf(req, false);
-    long offset = longOf(req, "offset", 0);
-    long asked = longOf(req, "length", settings.chunkBytes());
+    String path = Args.pathOf(req, false);
+    long offset = Args.longOf(req, "offset", 0);
+    long asked = Args.longOf(req, "length", settings.chunkBytes());
     int length = (int) Math.min(asked, settings.chunkBytes());
     boolean binary = Boolean.TRUE.equals(req.getValue("binary"));
     return () -> {
       Path file = jail.existing(path);
       BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-      requireRegular(attrs, path);
+      Args.requireRegular(attrs, path);
       long size = attrs.size();
       if (offset > size) {
         throw new FsException(
@@ -361,56 +361,5 @@ public final class FileService {
       return "dir";
     }
     return attrs.isSymbolicLink() ? "link" : "other";
-  }
-
-  static void requireRegular(BasicFileAttributes attrs, String path) {
-    if (attrs.isDirectory()) {
-      throw new FsException(FailureCode.BAD_REQUEST, Jail.display(path) + " is a directory");
-    }
-    if (!attrs.isRegularFile()) {
-      // FIFOs and devices would block a worker or never end.
-      throw new FsException(
-          FailureCode.DENIED, path + " is not a regular file (FIFO, device or socket)");
-    }
-  }
-
-  static String pathOf(JsonObject req, boolean rootAllowed) {
-    Object path = req.getValue("path");
-    if (path == null && rootAllowed) {
-      return "";
-    }
-    if (!(path instanceof String)) {
-      throw new FsException(FailureCode.BAD_REQUEST, "path must be a string");
-    }
-    String p = (String) path;
-    while (p.startsWith("./")) {
-      p = p.substring(2);
-    }
-    if (p.equals(".")) {
-      p = "";
-    }
-    if (p.isEmpty() && !rootAllowed) {
-      throw new FsException(FailureCode.BAD_REQUEST, "path is required");
-    }
-    return p;
-  }
-
-  static long longOf(JsonObject req, String key, long fallback) {
-    Object value = req.getValue(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 0) {
-      throw new FsException(FailureCode.BAD_REQUEST, key + " must be a non-negative integer");
-    }
-    return ((Number) value).longValue();
-  }
-
-  static int intOf(JsonObject req, String key, int fallback) {
-    long value = longOf(req, key, fallback);
-    if (value > Integer.MAX_VALUE) {
-      throw new FsException(FailureCode.BAD_REQUEST, key + " is too large");
-    }
-    return (int) value;
   }
 }

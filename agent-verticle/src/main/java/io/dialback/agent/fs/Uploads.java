@@ -123,8 +123,8 @@ final class Uploads {
     boolean last;
     Path target;
     try {
-      path = FileService.pathOf(req, false);
-      offset = FileService.longOf(req, "offset", 0);
+      path = Args.pathOf(req, false);
+      offset = Args.longOf(req, "offset", 0);
       data = decode(req.getValue("data"));
       last = Boolean.TRUE.equals(req.getValue("last"));
       target = jail.writable(path);
@@ -265,7 +265,7 @@ final class Uploads {
       }
       if (Files.exists(u.target, LinkOption.NOFOLLOW_LINKS)) {
         BasicFileAttributes attrs = Files.readAttributes(u.target, BasicFileAttributes.class);
-        FileService.requireRegular(attrs, jail.relative(u.target));
+        Args.requireRegular(attrs, jail.relative(u.target));
       }
       u.channel = FileChannel.open(u.temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }

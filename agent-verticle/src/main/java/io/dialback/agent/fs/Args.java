@@ -1,0 +1,61 @@
+package io.dialback.agent.fs;
+
+import io.dialback.wire.FailureCode;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/** The arguments of file-service requests, read and checked: each mistake is a 400 naming it. */
+final class Args {
+  private Args() {}
+
+  static void requireRegular(BasicFileAttributes attrs, String path) {
+    if (attrs.isDirectory()) {
+      throw new FsException(FailureCode.BAD_REQUEST, Jail.display(path) + " is a directory");
+    }
+    if (!attrs.isRegularFile()) {
+      // FIFOs and devices would block a worker or never end.
+      throw new FsException(
+          FailureCode.DENIED, path + " is not a regular file (FIFO, device or socket)");
+    }
+  }
+
+  static String pathOf(JsonObject req, boolean rootAllowed) {
+    Object path = req.getValue("path");
+    if (path == null && rootAllowed) {
+      return "";
+    }
+    if (!(path instanceof String)) {
+      throw new FsException(FailureCode.BAD_REQUEST, "path must be a string");
+    }
+    String p = (String) path;
+    while (p.startsWith("./")) {
+      p = p.substring(2);
+    }
+    if (p.equals(".")) {
+      p = "";
+    }
+    if (p.isEmpty() && !rootAllowed) {
+      throw new FsException(FailureCode.BAD_REQUEST, "path is required");
+    }
+    return p;
+  }
+
+  static long longOf(JsonObject req, String key, long fallback) {
+    Object value = req.getValue(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 0) {
+      throw new FsException(FailureCode.BAD_REQUEST, key + " must be a non-negative integer");
+    }
+    return ((Number) value).longValue();
+  }
+
+  static int intOf(JsonObject req, String key, int fallback) {
+    long value = longOf(req, key, fallback);
+    if (value > Integer.MAX_VALUE) {
+      throw new FsException(FailureCode.BAD_REQUEST, key + " is too large");
+    }
+    return (int) value;
+  }
+}
