@@ -322,7 +322,8 @@ public final class AgentVerticle extends VerticleBase {
     return env == null || env.isBlank() ? "unknown" : env;
   }
 
-  static String version() {
+  /** This build's version, or {@code dev} outside a jar. */
+  public static String version() {
     String v = AgentVerticle.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
   }

@@ -56,7 +56,7 @@ class AgentLogProcessTest {
     agent =
         JavaProcess.start(
             "beta",
-            "io.dialback.agent.AgentMain",
+            "io.dialback.agent.cli.AgentMain",
             List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
             List.of("-conf", conf.toString()),
             Map.of(),

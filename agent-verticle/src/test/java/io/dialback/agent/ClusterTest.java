@@ -9,6 +9,7 @@ import io.dialback.client.ClientOptions;
 import io.dialback.files.Download;
 import io.dialback.files.TransferOptions;
 import io.dialback.testkit.Await;
+import io.dialback.testkit.HubConf;
 import io.dialback.testkit.JavaProcess;
 import io.dialback.testkit.Ports;
 import io.dialback.testkit.RawBridgeSocket;
@@ -199,19 +200,16 @@ class ClusterTest {
     for (int port : clusterPorts) {
       members.add("127.0.0.1:" + port);
     }
-    JsonArray tokens =
-        new JsonArray()
-            .add(new JsonObject().put("token", CLIENT_TOKEN).put("role", "client"))
-            .add(agentToken("alpha"))
-            .add(agentToken("beta"))
-            .add(agentToken("gamma"))
-            .add(agentToken("delta"));
     JsonObject conf =
-        new JsonObject()
-            .put("host", "127.0.0.1")
-            .put("port", bridgePorts[i])
+        HubConf.bare()
+            .client(CLIENT_TOKEN, "client")
+            .agent("alpha-token-0001", "alpha")
+            .agent("beta-token-0001", "beta")
+            .agent("gamma-token-0001", "gamma")
+            .agent("delta-token-0001", "delta")
+            .port(bridgePorts[i])
             .put("instances", 1)
-            .put("auth", new JsonObject().put("tokens", tokens))
+            .json()
             .put(
                 "cluster",
                 new JsonObject()
@@ -233,13 +231,6 @@ class ClusterTest {
     return hub;
   }
 
-  private static JsonObject agentToken(String name) {
-    return new JsonObject()
-        .put("token", name + "-token-0001")
-        .put("role", "agent")
-        .put("names", new JsonArray().add(name));
-  }
-
   private void startAgent(String name, int firstHub, Path root) throws Exception {
     JsonArray hubs = new JsonArray();
     for (int k = 0; k < 3; k++) {
@@ -256,7 +247,7 @@ class ClusterTest {
     JavaProcess agent =
         JavaProcess.start(
             name,
-            "io.dialback.agent.AgentMain",
+            "io.dialback.agent.cli.AgentMain",
             AGENT_JVM,
             List.of("-conf", file.toString()),
             Map.of(),

@@ -11,6 +11,7 @@ import io.dialback.files.TransferOptions;
 import io.dialback.hub.cluster.ClusterCerts;
 import io.dialback.hub.cluster.ClusterMember;
 import io.dialback.testkit.Await;
+import io.dialback.testkit.HubConf;
 import io.dialback.testkit.JavaProcess;
 import io.dialback.testkit.Ports;
 import io.dialback.testkit.TestFiles;
@@ -263,20 +264,13 @@ class ClusterTlsTest {
   }
 
   private JavaProcess startHub(int i, ClusterCerts.Member cert) throws Exception {
-    JsonArray tokens =
-        new JsonArray()
-            .add(new JsonObject().put("token", CLIENT_TOKEN).put("role", "client"))
-            .add(
-                new JsonObject()
-                    .put("token", "alpha-token-0001")
-                    .put("role", "agent")
-                    .put("names", new JsonArray().add("alpha")));
     JsonObject conf =
-        new JsonObject()
-            .put("host", "127.0.0.1")
-            .put("port", bridgePorts[i])
+        HubConf.bare()
+            .client(CLIENT_TOKEN, "client")
+            .agent("alpha-token-0001", "alpha")
+            .port(bridgePorts[i])
             .put("instances", 1)
-            .put("auth", new JsonObject().put("tokens", tokens))
+            .json()
             .put(
                 "cluster",
                 new JsonObject()
@@ -340,7 +334,7 @@ class ClusterTlsTest {
     JavaProcess agent =
         JavaProcess.start(
             name,
-            "io.dialback.agent.AgentMain",
+            "io.dialback.agent.cli.AgentMain",
             SMALL_JVM,
             List.of("-conf", file.toString()),
             Map.of(),

@@ -79,7 +79,7 @@ class MemoryAttackTest {
     JavaProcess agent =
         JavaProcess.start(
             "alpha",
-            "io.dialback.agent.AgentMain",
+            "io.dialback.agent.cli.AgentMain",
             List.of("-Xmx128m", "-XX:+UseSerialGC"),
             List.of("-conf", agentConf.toString()),
             Map.of(),

@@ -104,7 +104,7 @@ class ProcessEndToEndTest {
     JavaProcess alpha =
         JavaProcess.start(
             logName,
-            "io.dialback.agent.AgentMain",
+            "io.dialback.agent.cli.AgentMain",
             SMALL_HEAP,
             List.of("-conf", alphaConf.toString()),
             Map.of(),
@@ -224,7 +224,7 @@ class ProcessEndToEndTest {
     JavaProcess agent =
         JavaProcess.start(
             "wrong",
-            "io.dialback.agent.AgentMain",
+            "io.dialback.agent.cli.AgentMain",
             SMALL_HEAP,
             List.of("-conf", wrong.toString()),
             Map.of(),

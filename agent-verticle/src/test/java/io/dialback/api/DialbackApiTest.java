@@ -12,6 +12,7 @@ import io.dialback.hub.TestHub;
 import io.dialback.hub.TestHub.Target;
 import io.dialback.testkit.Await;
 import io.dialback.testkit.TestFiles;
+import io.dialback.transport.Subscription;
 import io.dialback.wire.FailureCode;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;

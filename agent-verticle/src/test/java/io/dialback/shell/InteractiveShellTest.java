@@ -74,7 +74,7 @@ class InteractiveShellTest {
             "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
             "-cp",
             System.getProperty("java.class.path"),
-            "io.dialback.agent.AgentMain shell --hub 127.0.0.1:"
+            "io.dialback.agent.cli.AgentMain shell --hub 127.0.0.1:"
                 + port
                 + " --token "
                 + TestHub.CLIENT_TOKEN);

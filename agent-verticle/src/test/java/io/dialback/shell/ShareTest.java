@@ -45,7 +45,7 @@ class ShareTest {
             List.of("shell", "--hub", hubAddress, "--share", dir.toString(), "--name", name));
     args.addAll(List.of(command));
     return JavaProcess.exec(
-        "io.dialback.agent.AgentMain",
+        "io.dialback.agent.cli.AgentMain",
         args,
         Map.of("DIALBACK_TOKEN", TestHub.ALPHA_TOKEN),
         Duration.ofSeconds(60));

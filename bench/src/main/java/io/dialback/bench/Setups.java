@@ -7,6 +7,7 @@ import io.dialback.hub.HubVerticle;
 import io.dialback.hub.cluster.ClusterConfig;
 import io.dialback.hub.cluster.ClusterTls;
 import io.dialback.hub.cluster.HubCluster;
+import io.dialback.testkit.HubConf;
 import io.dialback.testkit.Ports;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -36,27 +37,13 @@ final class Setups {
 
   /** The hub's conf for benchmarks: the per-identity rate limit off (the load is one identity). */
   static JsonObject hubConf(int port) {
-    return new JsonObject()
-        .put("host", "127.0.0.1")
-        .put("port", port)
+    return HubConf.bare()
+        .client(CLIENT_TOKEN, "bench-client")
+        .agent(AGENT_TOKEN, "bench", "files")
+        .port(port)
         .put("reloadSeconds", 0)
-        .put("limits", new JsonObject().put("maxRequestsPerSecond", 0).put("drainTimeoutMs", 0))
-        .put(
-            "auth",
-            new JsonObject()
-                .put(
-                    "tokens",
-                    new JsonArray()
-                        .add(
-                            new JsonObject()
-                                .put("token", CLIENT_TOKEN)
-                                .put("role", "client")
-                                .put("id", "bench-client"))
-                        .add(
-                            new JsonObject()
-                                .put("token", AGENT_TOKEN)
-                                .put("role", "agent")
-                                .put("names", new JsonArray().add("bench").add("files")))));
+        .limits(new JsonObject().put("maxRequestsPerSecond", 0))
+        .json();
   }
 
   /** Our hub in {@code vertx}; returns its port. */

@@ -1,5 +1,6 @@
 package io.dialback.api;
 
+import io.dialback.transport.Reply;
 import io.dialback.wire.Wire;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,9 @@
 package io.dialback.api;
 
 import io.dialback.client.BridgeClient;
+import io.dialback.transport.Reply;
+import io.dialback.transport.Subscription;
+import io.dialback.transport.Transport;
 import io.dialback.wire.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -4,6 +4,8 @@ import io.dialback.files.Download;
 import io.dialback.files.TransferOptions;
 import io.dialback.files.TransferResult;
 import io.dialback.files.Upload;
+import io.dialback.transport.Reply;
+import io.dialback.transport.Subscription;
 import io.dialback.wire.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class BridgeClient {
   private static final Logger log = LoggerFactory.getLogger(BridgeClient.class);
 
+  /** How long {@link #close()} waits for the socket to close before it stops waiting. */
+  private static final long CLOSE_GRACE_MS = 2_000;
+
   private final Vertx vertx;
   private final Context context;
   private final ClientOptions options;
@@ -214,6 +217,9 @@ public final class BridgeClient {
           reconnector.stop();
           if (link != null) {
             link.close(); // onLost finishes the close
+            // A socket whose hub stopped reading may not close by itself: then give up waiting.
+            vertx.setTimer(
+                CLOSE_GRACE_MS, t -> giveUp(FailureCode.UNAVAILABLE.exception("client closed")));
           } else {
             finishClose(FailureCode.UNAVAILABLE.exception("client closed"));
           }
@@ -298,13 +304,7 @@ public final class BridgeClient {
         return;
       }
       if (errorHandler != null) {
-        JsonObject err = new JsonObject().put(Wire.TYPE, Wire.ERR);
-        if (address != null) {
-          err.put(Wire.ADDRESS, address);
-        }
-        errorHandler.handle(
-            err.put(Wire.FAILURE_CODE, frame.failureCode())
-                .put(Wire.MESSAGE_FIELD, frame.message()));
+        errorHandler.handle(Link.errJson(address, frame));
       } else {
         log.warn("error from the hub: {}", LogSafe.text(frame.message()));
       }
@@ -342,6 +342,9 @@ public final class BridgeClient {
   }
 
   private void giveUp(ReplyException cause) {
+    if (state == ClientState.CLOSED) {
+      return;
+    }
     setState(ClientState.CLOSING);
     Link current = link;
     link = null;

@@ -279,6 +279,15 @@ final class Link {
     }
   }
 
+  /** An {@code err} frame that answers nothing of ours, as the client's error handler sees it. */
+  static JsonObject errJson(String address, Frame frame) {
+    JsonObject err = new JsonObject().put(Wire.TYPE, Wire.ERR);
+    if (address != null) {
+      err.put(Wire.ADDRESS, address);
+    }
+    return err.put(Wire.FAILURE_CODE, frame.failureCode()).put(Wire.MESSAGE_FIELD, frame.message());
+  }
+
   static ReplyException toException(Frame frame) {
     ReplyFailure type = ReplyFailure.RECIPIENT_FAILURE;
     if (frame.failureType() != null) {

@@ -1,7 +1,7 @@
 package io.dialback.files;
 
-import io.dialback.api.Transport;
 import io.dialback.client.BridgeClient;
+import io.dialback.transport.Transport;
 import io.dialback.wire.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

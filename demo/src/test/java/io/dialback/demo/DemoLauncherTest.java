@@ -79,7 +79,8 @@ class DemoLauncherTest {
     List<String> args =
         new ArrayList<>(List.of("shell", "--hub", "127.0.0.1:" + port, "--token", token));
     args.addAll(List.of(command));
-    return JavaProcess.exec("io.dialback.agent.AgentMain", args, Map.of(), Duration.ofSeconds(60));
+    return JavaProcess.exec(
+        "io.dialback.agent.cli.AgentMain", args, Map.of(), Duration.ofSeconds(60));
   }
 
   private static JsonObject read(String file) throws Exception {

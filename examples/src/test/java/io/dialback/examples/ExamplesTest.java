@@ -3,6 +3,7 @@ package io.dialback.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dialback.testkit.Await;
+import io.dialback.testkit.HubConf;
 import io.dialback.testkit.JavaProcess;
 import io.dialback.testkit.Ports;
 import io.dialback.testkit.TestFiles;
@@ -166,23 +167,13 @@ class ExamplesTest {
 
   private void startHub(String name, int port, JsonObject cluster) throws Exception {
     JsonObject conf =
-        new JsonObject()
-            .put("host", "127.0.0.1")
-            .put("port", port)
+        HubConf.bare()
+            .client(CLIENT_TOKEN, "client")
+            .agent(AGENT_TOKEN, "alpha")
+            .port(port)
             .put("name", name)
             .put("instances", 1)
-            .put(
-                "auth",
-                new JsonObject()
-                    .put(
-                        "tokens",
-                        new JsonArray()
-                            .add(new JsonObject().put("token", CLIENT_TOKEN).put("role", "client"))
-                            .add(
-                                new JsonObject()
-                                    .put("token", AGENT_TOKEN)
-                                    .put("role", "agent")
-                                    .put("names", new JsonArray().add("alpha")))));
+            .json();
     if (cluster != null) {
       conf.put("cluster", cluster.copy().put("enabled", true));
     }
@@ -200,7 +191,7 @@ class ExamplesTest {
             .put("root", root.toString())
             .put("fs", new JsonObject().put("watch", true));
     Path file = Files.writeString(tmp.resolve("alpha.json"), conf.encodePrettily());
-    start("alpha", "io.dialback.agent.AgentMain", List.of("-conf", file.toString()))
+    start("alpha", "io.dialback.agent.cli.AgentMain", List.of("-conf", file.toString()))
         .awaitLog("connected to", Duration.ofSeconds(60));
   }
 

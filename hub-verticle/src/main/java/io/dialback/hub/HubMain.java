@@ -3,6 +3,7 @@ package io.dialback.hub;
 import io.dialback.conf.Launcher;
 import io.dialback.hub.cluster.ClusterConfig;
 import io.dialback.hub.cluster.HubCluster;
+import io.dialback.logging.OwnLogging;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -30,6 +31,7 @@ public final class HubMain implements Callable<Integer> {
   String conf;
 
   public static void main(String[] args) {
+    OwnLogging.use();
     // Before Hazelcast's first log line, which would otherwise go through java.util.logging.
     System.setProperty("hazelcast.logging.type", "slf4j");
     int code = new CommandLine(new HubMain()).execute(args);

@@ -1,9 +1,9 @@
 package io.dialback.hub;
 
+import io.dialback.testkit.HubConf;
 import io.dialback.testkit.Ports;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.ext.bridge.BridgeOptions;
@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
  * TcpEventBusBridge} with a {@code hub.login} consumer so that the same login works on both.
  */
 public final class TestHub implements AutoCloseable {
-  public static final String CLIENT_TOKEN = "client-token-0001";
-  public static final String ALPHA_TOKEN = "alpha-token-0001";
-  public static final String BETA_TOKEN = "beta-token-0001";
+  public static final String CLIENT_TOKEN = HubConf.CLIENT_TOKEN;
+  public static final String ALPHA_TOKEN = HubConf.ALPHA_TOKEN;
+  public static final String BETA_TOKEN = HubConf.BETA_TOKEN;
 
   /** Which bridge serves the port. */
   public enum Target {
@@ -44,31 +44,7 @@ public final class TestHub implements AutoCloseable {
    * (a test that closes a hub means "the hub is gone").
    */
   public static JsonObject conf() {
-    return new JsonObject()
-        .put("host", "127.0.0.1")
-        .put("port", 0)
-        .put("instances", 2)
-        .put("limits", new JsonObject().put("drainTimeoutMs", 0))
-        .put(
-            "auth",
-            new JsonObject()
-                .put(
-                    "tokens",
-                    new JsonArray()
-                        .add(
-                            new JsonObject()
-                                .put("token", CLIENT_TOKEN)
-                                .put("role", "client")
-                                .put("id", "tester"))
-                        .add(agent(ALPHA_TOKEN, "alpha"))
-                        .add(agent(BETA_TOKEN, "beta"))));
-  }
-
-  private static JsonObject agent(String token, String name) {
-    return new JsonObject()
-        .put("token", token)
-        .put("role", "agent")
-        .put("names", new JsonArray().add(name));
+    return HubConf.standard().json();
   }
 
   public static TestHub start(Target target) {

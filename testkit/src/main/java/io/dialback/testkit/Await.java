@@ -34,4 +34,14 @@ public final class Await {
     }
     throw failure;
   }
+
+  /** Sleeps {@code wait}, for tests that must let time pass. */
+  public static void sleep(Duration wait) {
+    try {
+      Thread.sleep(wait.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
 }

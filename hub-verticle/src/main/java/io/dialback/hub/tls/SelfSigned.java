@@ -7,18 +7,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The hub's own certificate for local runs: made once with keytool (EC P-256, ten years, the hub's
- * IP addresses as subject alternative names), kept in a folder, and reused after. Clients trust it
- * by pinning its SHA-256 fingerprint, or by trusting the exported PEM.
+ * The hub's own certificate for local runs: made once in process (EC P-256, ten years, the hub's IP
+ * addresses as subject alternative names), kept in a folder, and reused after. Clients trust it by
+ * pinning its SHA-256 fingerprint, or by trusting the exported PEM.
  *
  * @param keyStore PKCS#12 with the key and certificate
  * @param password the key store's password (kept beside it, readable by the owner only)
@@ -41,57 +42,24 @@ public record SelfSigned(
       Files.createDirectories(dir);
       String password = io.dialback.hub.gate.Tokens.generate();
       writePrivate(passwordFile, password);
-      Set<String> sans = new LinkedHashSet<>();
-      sans.add("ip:127.0.0.1");
+      Set<String> ips = new LinkedHashSet<>(List.of("127.0.0.1"));
+      Set<String> dns = new LinkedHashSet<>();
       for (String a : addresses) {
-        if (a.matches("[0-9.]+|[0-9a-fA-F:]+") && !a.equals("0.0.0.0") && !a.equals("::")) {
-          sans.add("ip:" + a);
-        } else if (!a.equals("0.0.0.0") && !a.equals("::")) {
-          sans.add("dns:" + a);
+        if (a.equals("0.0.0.0") || a.equals("::")) {
+          continue;
         }
+        (a.matches("[0-9.]+|[0-9a-fA-F:]+") ? ips : dns).add(a);
       }
-      List<String> args =
-          new ArrayList<>(
-              List.of(
-                  "-genkeypair",
-                  "-alias",
-                  ALIAS,
-                  "-keyalg",
-                  "EC",
-                  "-groupname",
-                  "secp256r1",
-                  "-sigalg",
-                  "SHA256withECDSA",
-                  "-validity",
-                  "3650",
-                  "-dname",
-                  "CN=dialback hub",
-                  "-ext",
-                  "SAN=" + String.join(",", sans),
-                  "-keystore",
-                  store.toString(),
-                  "-storetype",
-                  "PKCS12",
-                  "-storepass",
-                  password,
-                  "-keypass",
-                  password));
-      Keytool.run(args);
-      restrict(store);
-      Keytool.run(
-          List.of(
-              "-exportcert",
-              "-rfc",
-              "-alias",
-              ALIAS,
-              "-keystore",
-              store.toString(),
-              "-storetype",
-              "PKCS12",
-              "-storepass",
-              password,
-              "-file",
-              pem.toString()));
+      try {
+        Certificates.Issued cert =
+            Certificates.selfSigned(
+                "dialback hub", List.copyOf(ips), List.copyOf(dns), Duration.ofDays(3650));
+        Certificates.writePkcs12(store, ALIAS, cert, password);
+        restrict(store);
+        Certificates.writePem(pem, cert.certificate());
+      } catch (GeneralSecurityException e) {
+        throw new IOException("cannot make a certificate: " + e.getMessage(), e);
+      }
       generated = true;
     }
     String password = Files.readString(passwordFile, StandardCharsets.UTF_8).trim();

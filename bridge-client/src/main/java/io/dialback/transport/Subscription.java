@@ -1,4 +1,4 @@
-package io.dialback.api;
+package io.dialback.transport;
 
 import io.vertx.core.Future;
 

@@ -1,7 +1,9 @@
-package io.dialback.agent;
+package io.dialback.agent.cli;
 
+import io.dialback.agent.AgentVerticle;
 import io.dialback.conf.Launcher;
 import io.dialback.logging.LogSafe;
+import io.dialback.logging.OwnLogging;
 import io.dialback.shell.ShellCommand;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,6 +33,7 @@ public final class AgentMain implements Callable<Integer> {
   String conf;
 
   public static void main(String[] args) {
+    OwnLogging.use();
     int code = new CommandLine(new AgentMain()).execute(args);
     if (code != 0) {
       System.exit(code);

@@ -1,4 +1,4 @@
-package io.dialback.api;
+package io.dialback.transport;
 
 import io.dialback.wire.RawJsonCodec;
 import io.dialback.wire.Wire;
