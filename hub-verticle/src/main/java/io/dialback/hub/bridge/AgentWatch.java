@@ -1,36 +1,39 @@
 package io.dialback.hub.bridge;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * The calls of one connection that wait on an agent, by the peer's reply address, so that they fail
- * at once when the agent is announced gone: when an agent's hub dies, the clustered event bus would
- * leave them waiting out their timeout. The hub is told which agents this connection waits on (and
- * no more), so an announcement reaches only the connections it concerns.
+ * The calls of one connection that wait on an agent, so that they fail at once when the agent is
+ * announced gone: when an agent's hub dies, the clustered event bus would leave them waiting out
+ * their timeout. The hub is told which agents this connection waits on (and no more), so an
+ * announcement reaches only the connections it concerns.
  */
 final class AgentWatch {
-  /** A request of the peer to an agent. */
-  record Call(String agent, String address) {}
+  private record Call(String agent, Consumer<String> onLeft) {}
 
   private final BridgeConnection connection;
-  private final Map<String, Call> calls = new HashMap<>();
+  private final Map<Object, Call> calls = new HashMap<>();
   private final Map<String, Integer> perAgent = new HashMap<>();
 
   AgentWatch(BridgeConnection connection) {
     this.connection = connection;
   }
 
-  void watch(String replyAddress, String agent, String address) {
-    calls.put(replyAddress, new Call(agent, address));
+  /** Watches call {@code key} on {@code agent}; {@code onLeft} fails it with a reason. */
+  void watch(Object key, String agent, Consumer<String> onLeft) {
+    calls.put(key, new Call(agent, onLeft));
     if (perAgent.merge(agent, 1, Integer::sum) == 1) {
       connection.hub.watch(agent, connection);
     }
   }
 
   /** Stops watching a call; false when it was not watched any more (failed as its agent left). */
-  boolean unwatch(String replyAddress) {
-    Call call = calls.remove(replyAddress);
+  boolean unwatch(Object key) {
+    Call call = calls.remove(key);
     if (call == null) {
       return false;
     }
@@ -41,22 +44,15 @@ final class AgentWatch {
     return true;
   }
 
-  /** Takes out every call waiting on {@code agent}, handing each to {@code failed}. */
-  void agentLeft(String agent, java.util.function.BiConsumer<String, Call> failed) {
+  /** Fails every call waiting on {@code agent} with {@code reason}. */
+  void agentLeft(String agent, String reason) {
     if (perAgent.remove(agent) == null) {
       return;
     }
-    calls
-        .entrySet()
-        .removeIf(
-            e -> {
-              if (!e.getValue().agent().equals(agent)) {
-                return false;
-              }
-              failed.accept(e.getKey(), e.getValue());
-              return true;
-            });
+    List<Call> failed = new ArrayList<>();
+    calls.values().removeIf(c -> c.agent().equals(agent) && failed.add(c));
     connection.hub.unwatch(agent, connection);
+    failed.forEach(c -> c.onLeft().accept(reason));
   }
 
   void close() {

@@ -305,6 +305,15 @@ final class BridgeConnection implements FrameParser.Listener {
     parser.setMaxFrameBytes(limits.maxFrameBytes());
   }
 
+  /** Runs {@code action} on this connection's event loop: now if already there, else soon. */
+  void onLoop(Runnable action) {
+    if (io.vertx.core.Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
   /** The binding belongs to another connection now (a healed split): never release it. */
   void forgetBinding() {
     binding = null;

@@ -33,6 +33,7 @@ public final class BridgeContext {
   private final Budget queuedWrites;
   private final Budget frameBuffers;
   private final Budget registrations;
+  private final Routes routes = new Routes();
   private volatile boolean draining;
   private Future<Void> drained;
 
@@ -118,6 +119,11 @@ public final class BridgeContext {
   /** Bytes of large frames being received, by identity and in all. */
   Budget frameBuffers() {
     return frameBuffers;
+  }
+
+  /** Which connection of this hub owns which agent address. */
+  Routes routes() {
+    return routes;
   }
 
   /** Addresses registered by this hub's connections right now. */

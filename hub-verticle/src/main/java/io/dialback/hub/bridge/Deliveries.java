@@ -6,10 +6,8 @@ import io.dialback.wire.FailureCode;
 import io.dialback.wire.Frame;
 import io.dialback.wire.FrameException;
 import io.dialback.wire.FrameWriter;
-import io.dialback.wire.RawJson;
 import io.dialback.wire.Wire;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.EncodeException;
 import java.security.SecureRandom;
@@ -30,7 +28,7 @@ final class Deliveries {
   private final BridgeConnection connection;
   private final Limits limits;
   private final String replyPrefix;
-  private final ReplyTable<Message<Object>> awaiting = new ReplyTable<>();
+  private final ReplyTable<Awaiting> awaiting = new ReplyTable<>();
   private long count;
 
   Deliveries(BridgeConnection connection) {
@@ -67,13 +65,31 @@ final class Deliveries {
   }
 
   /**
+   * A call from another connection of this hub ({@link DirectCall}): written to the peer like a
+   * delivery, its answer handed back to the calling connection.
+   */
+  void deliverDirect(DirectCall call, boolean send) {
+    if (connection.state() == BridgeConnection.State.CLOSED) {
+      call.fail(
+          FailureCode.UNAVAILABLE.code(), FailureCode.UNAVAILABLE.message(connection + " is gone"));
+      return;
+    }
+    String replyAddress = await(call);
+    if (replyAddress != null) {
+      connection.write(
+          FrameWriter.message(
+              call.address, replyAddress, call.headers, send, call.body, connection.binary()));
+    }
+  }
+
+  /**
    * Writes {@code message} to the peer at {@code address} (a registration, or the peer's reply
    * address for an answer), remembering it when it waits for the peer's own answer.
    */
   void forward(String address, Message<Object> message, boolean send) {
     String replyAddress = null;
     if (message.replyAddress() != null) {
-      replyAddress = await(message);
+      replyAddress = await(new BusAwaiting(message));
       if (replyAddress == null) {
         return;
       }
@@ -98,13 +114,13 @@ final class Deliveries {
     connection.write(frame);
   }
 
-  /** Keeps {@code message} under a fresh reply address; null when too many wait already. */
-  private String await(Message<Object> message) {
+  /** Keeps {@code waiting} under a fresh reply address; null when too many wait already. */
+  private String await(Awaiting waiting) {
     long now = System.nanoTime();
     // Every entry has the same lifetime, so the oldest are due first.
     awaiting.expire(now, true, (id, m) -> {});
     if (awaiting.size() >= limits.maxPendingDeliveries()) {
-      message.fail(
+      waiting.fail(
           FailureCode.BUSY.code(),
           FailureCode.BUSY.message(
               connection.identity()
@@ -114,44 +130,24 @@ final class Deliveries {
       return null;
     }
     String replyAddress = replyPrefix + (++count);
-    awaiting.put(replyAddress, message, now + limits.maxTimeoutMs() * 1_000_000);
+    awaiting.put(replyAddress, waiting, now + limits.maxTimeoutMs() * 1_000_000);
     return replyAddress;
   }
 
   /**
    * The peer sends to {@code address}: if that is a reply address it was given, this is its answer,
-   * passed to the waiting sender (true); otherwise it is not a reply (false).
+   * passed to whoever waits for it (true); otherwise it is not a reply (false).
    */
-  boolean onReply(String address, String replyAddress, Frame frame) throws FrameException {
-    Message<Object> message = awaiting.remove(address);
-    if (message == null) {
+  boolean onReply(String address, Frame frame) throws FrameException {
+    Awaiting waiting = awaiting.remove(address);
+    if (waiting == null) {
       return false;
     }
     if (frame.failureCode() != null) {
-      message.fail(frame.failureCode(), frame.message());
-      return true;
+      waiting.fail(frame.failureCode(), frame.message());
+    } else {
+      waiting.answer(frame, connection);
     }
-    DeliveryOptions options;
-    Object body;
-    try {
-      options = connection.inbound.deliveryOptions(frame);
-      // A requester that passed its request on undecoded (a bridge connection) takes the reply
-      // undecoded too; a Vert.x requester gets values.
-      body =
-          message.body() instanceof RawJson && replyAddress == null
-              ? Inbound.passedOn(frame)
-              : Inbound.decodedBody(frame);
-      if (replyAddress == null) {
-        message.reply(body, options);
-        return true;
-      }
-    } catch (FrameException | IllegalArgumentException e) {
-      message.fail(FailureCode.INTERNAL.code(), "replier sent a reply the hub cannot forward");
-      throw e instanceof FrameException fe
-          ? fe
-          : new FrameException(FailureCode.BAD_REQUEST, "body cannot travel on the event bus");
-    }
-    connection.requests.replyAndRequest(message, body, options, replyAddress);
     return true;
   }
 
@@ -159,6 +155,6 @@ final class Deliveries {
   void close() {
     String gone =
         FailureCode.UNAVAILABLE.message(connection.identity() + " disconnected before replying");
-    awaiting.drain((id, message) -> message.fail(FailureCode.UNAVAILABLE.code(), gone));
+    awaiting.drain((id, waiting) -> waiting.fail(FailureCode.UNAVAILABLE.code(), gone));
   }
 }

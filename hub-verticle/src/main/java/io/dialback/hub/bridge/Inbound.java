@@ -93,12 +93,20 @@ final class Inbound {
   }
 
   private void onSend(String address, String replyAddress, Frame frame) throws FrameException {
-    if (connection.deliveries.onReply(address, replyAddress, frame)) {
+    if (connection.deliveries.onReply(address, frame)) {
       return;
     }
     hub.policy().checkSend(connection.who(), address);
     checkRate();
     DeliveryOptions options = deliveryOptions(frame);
+    if (replyAddress != null) {
+      BridgeConnection owner = hub.routes().owner(address);
+      if (owner != null) {
+        // Both ends are connections of this hub: from one to the other, no event-bus request.
+        connection.requests.direct(address, replyAddress, owner, options, passedOn(frame));
+        return;
+      }
+    }
     // Only an agent's own connection consumes agent.<name>.* (the policy sees to it), so the body
     // can travel undecoded; anything else may be a Vert.x consumer that wants the value.
     Object body = Wire.isAgentCall(address) ? passedOn(frame) : decodedBody(frame);
@@ -138,6 +146,7 @@ final class Inbound {
               : "the hub holds " + budget.total() + " registrations, its most");
     }
     registrations.add(address);
+    hub.routes().add(address, connection);
     registrationsInFlight++;
     subscriptions
         .add(address, connection)
@@ -148,6 +157,7 @@ final class Inbound {
                   && connection.state() != BridgeConnection.State.CLOSED
                   && registrations.remove(address)) {
                 subscriptions.remove(address, connection);
+                hub.routes().remove(address, connection);
                 budget.give(identity, 1);
                 connection.write(
                     FrameWriter.refusal(
@@ -170,6 +180,7 @@ final class Inbound {
           FailureCode.NOT_FOUND, "unknown_address " + address + " is not registered");
     }
     subscriptions.remove(address, connection);
+    hub.routes().remove(address, connection);
     hub.registrationBudget().give(connection.identity(), 1);
   }
 
@@ -177,6 +188,7 @@ final class Inbound {
   void close() {
     for (String address : registrations) {
       subscriptions.remove(address, connection);
+      hub.routes().remove(address, connection);
     }
     hub.registrationBudget().give(connection.identity(), registrations.size());
     registrations.clear();

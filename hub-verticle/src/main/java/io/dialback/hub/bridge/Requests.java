@@ -1,5 +1,6 @@
 package io.dialback.hub.bridge;
 
+import io.dialback.link.ReplyTable;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.FrameException;
 import io.dialback.wire.FrameWriter;
@@ -22,7 +23,10 @@ final class Requests {
   private final BridgeContext hub;
   private final Limits limits;
   private final AgentWatch watch;
+  private final ReplyTable<DirectCall> direct = new ReplyTable<>();
   private int pending;
+  private long directCount;
+  private long sweep = -1;
 
   Requests(BridgeConnection connection) {
     this.connection = connection;
@@ -42,7 +46,17 @@ final class Requests {
     started();
     String agent = Wire.agentNameOf(address);
     if (agent != null) {
-      watch.watch(replyAddress, agent, address);
+      watch.watch(
+          replyAddress,
+          agent,
+          reason ->
+              connection.write(
+                  FrameWriter.replyError(
+                      replyAddress,
+                      address,
+                      ReplyFailure.RECIPIENT_FAILURE,
+                      FailureCode.UNAVAILABLE.code(),
+                      reason)));
     }
     reply.onComplete(ar -> done(address, replyAddress, ar));
   }
@@ -60,6 +74,96 @@ final class Requests {
     started();
     String source = message.replyAddress();
     message.<Object>replyAndRequest(body, options).onComplete(ar -> done(source, replyAddress, ar));
+  }
+
+  /**
+   * Sends a request of the peer straight to {@code target}, the connection of this hub that owns
+   * {@code address} ({@link Routes}); its answer goes to {@code replyAddress}.
+   */
+  void direct(
+      String address,
+      String replyAddress,
+      BridgeConnection target,
+      DeliveryOptions options,
+      Object body)
+      throws FrameException {
+    if (hub.draining()) {
+      throw new FrameException(FailureCode.UNAVAILABLE, "the hub is shutting down");
+    }
+    checkPending();
+    start(
+        new DirectCall(
+            connection,
+            replyAddress,
+            address,
+            options.getHeaders(),
+            body,
+            options.getSendTimeout()),
+        target);
+  }
+
+  /** Starts {@code call} (made on this connection's loop, this connection its caller). */
+  void start(DirectCall call, BridgeConnection target) {
+    if (pending >= limits.maxPendingRequests()) {
+      call.fail(
+          FailureCode.BUSY.code(),
+          FailureCode.BUSY.message(
+              "more than "
+                  + limits.maxPendingRequests()
+                  + " requests of this connection are pending"));
+      return;
+    }
+    started();
+    call.key = Long.toString(++directCount);
+    direct.put(call.key, call, System.nanoTime() + call.timeoutMs * 1_000_000);
+    String agent = Wire.agentNameOf(call.address);
+    if (agent != null) {
+      watch.watch(call, agent, reason -> left(call, reason));
+    }
+    if (sweep == -1) {
+      sweep = hub.vertx().setPeriodic(100, t -> sweepDirect());
+    }
+    target.onLoop(() -> target.deliveries.deliverDirect(call, true));
+  }
+
+  /** A direct call of this connection ended: {@code frame} (if any) goes to the peer. */
+  void answered(DirectCall call, io.vertx.core.buffer.Buffer frame) {
+    if (direct.remove(call.key) == null) {
+      return;
+    }
+    watch.unwatch(call);
+    pending--;
+    hub.requestDone();
+    if (frame != null) {
+      connection.write(frame);
+    }
+  }
+
+  private void sweepDirect() {
+    direct.expire(
+        System.nanoTime(),
+        false,
+        (key, call) -> {
+          pending--;
+          hub.requestDone();
+          watch.unwatch(call);
+          if (call.finish()) {
+            connection.write(
+                FrameWriter.replyError(
+                    call.callerReply,
+                    call.address,
+                    ReplyFailure.TIMEOUT,
+                    -1,
+                    "Timed out after waiting "
+                        + call.timeoutMs
+                        + "(ms) for a reply. address: "
+                        + call.address));
+          }
+        });
+    if (direct.isEmpty()) {
+      hub.vertx().cancelTimer(sweep);
+      sweep = -1;
+    }
   }
 
   private void checkPending() throws FrameException {
@@ -116,26 +220,41 @@ final class Requests {
   void agentLeft(String agent, String agentHub) {
     connection.context.runOnContext(
         v -> {
-          if (connection.state() == BridgeConnection.State.CLOSED) {
-            return;
+          if (connection.state() != BridgeConnection.State.CLOSED) {
+            watch.agentLeft(
+                agent,
+                FailureCode.UNAVAILABLE.message(
+                    "agent " + agent + " left (it was on " + agentHub + ")"));
           }
-          String reason =
-              FailureCode.UNAVAILABLE.message(
-                  "agent " + agent + " left (it was on " + agentHub + ")");
-          watch.agentLeft(
-              agent,
-              (replyAddress, call) ->
-                  connection.write(
-                      FrameWriter.replyError(
-                          replyAddress,
-                          call.address(),
-                          ReplyFailure.RECIPIENT_FAILURE,
-                          FailureCode.UNAVAILABLE.code(),
-                          reason)));
         });
+  }
+
+  /** A direct call whose agent left: it fails now, and its late answer is dropped. */
+  private void left(DirectCall call, String reason) {
+    if (direct.remove(call.key) == null) {
+      return;
+    }
+    pending--;
+    hub.requestDone();
+    if (call.finish()) {
+      connection.write(
+          FrameWriter.replyError(
+              call.callerReply,
+              call.address,
+              ReplyFailure.RECIPIENT_FAILURE,
+              FailureCode.UNAVAILABLE.code(),
+              reason));
+    }
   }
 
   void close() {
     watch.close();
+    hub.vertx().cancelTimer(sweep);
+    direct.drain(
+        (key, call) -> {
+          call.finish(); // a late answer is dropped
+          pending--;
+          hub.requestDone();
+        });
   }
 }

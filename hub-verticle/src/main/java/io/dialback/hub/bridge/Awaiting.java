@@ -1,0 +1,17 @@
+package io.dialback.hub.bridge;
+
+import io.dialback.wire.Frame;
+import io.dialback.wire.FrameException;
+
+/**
+ * What waits for a peer's answer to something delivered to it: a message from the event bus, or a
+ * call from another connection of the same hub ({@link DirectCall}). Exactly one answer or failure
+ * reaches it.
+ */
+interface Awaiting {
+  /** The peer answered with {@code frame} (not a failure), on the replier's event loop. */
+  void answer(Frame frame, BridgeConnection replier) throws FrameException;
+
+  /** The peer failed it, went away, or too much was waiting already. */
+  void fail(int code, String message);
+}
