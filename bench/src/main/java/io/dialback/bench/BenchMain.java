@@ -62,8 +62,13 @@ public final class BenchMain implements Callable<Integer> {
       split = ",",
       paramLabel = "WHAT",
       description =
-          "Run only these parts: raw, stock, dialback, cluster, files (comma-separated; for profiling).")
+          "Run only these parts: raw, stock, dialback, tls, cluster, files, frames (comma-separated).")
   java.util.Set<String> only = java.util.Set.of();
+
+  @Option(
+      names = "--one-jvm",
+      description = "Run every party in this JVM (the old mode) instead of one JVM per party.")
+  boolean oneJvm;
 
   @Option(
       names = "--seconds",
@@ -78,15 +83,32 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Duration warmup = quick ? Duration.ofMillis(300) : Duration.ofSeconds(2);
+    // A fresh JVM per party needs longer for its compiler to settle than one long-running JVM.
+    Duration warmup =
+        quick ? Duration.ofMillis(300) : oneJvm ? Duration.ofSeconds(2) : Duration.ofSeconds(5);
     Duration measure =
         seconds > 0
             ? Duration.ofMillis((long) (seconds * 1000))
             : quick ? Duration.ofMillis(700) : Duration.ofSeconds(5);
-    report.started(quick, String.join(" ", commandLine()));
-    messaging(warmup, measure);
-    if (wanted("files")) {
-      files();
+    report.started(quick, !oneJvm, String.join(" ", commandLine()));
+    if (oneJvm) {
+      messaging(warmup, measure);
+      if (wanted("files")) {
+        files(null);
+      }
+    } else {
+      ProcessBench parties = new ProcessBench(report, warmup, measure);
+      try {
+        parties.messaging(only, !skipCluster);
+        if (wanted("files")) {
+          files(parties);
+        }
+      } finally {
+        parties.close();
+      }
+    }
+    if (wanted("frames")) {
+      report.frameReads(FrameReadBench.run(quick));
     }
     if (agents > 0 && only.isEmpty()) {
       report.scale(ScaleBench.run(agents, quick));
@@ -117,6 +139,9 @@ public final class BenchMain implements Callable<Integer> {
     if (skipCluster) {
       args.add("--skip-cluster");
     }
+    if (oneJvm) {
+      args.add("--one-jvm");
+    }
     if (!only.isEmpty()) {
       args.add("--only=" + String.join(",", new java.util.TreeSet<>(only)));
     }
@@ -127,7 +152,7 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   /** ~100 bytes of JSON, like a small RPC. */
-  private static JsonObject body(long seq) {
+  static JsonObject body(long seq) {
     return new JsonObject()
         .put("seq", seq)
         .put("op", "echo")
@@ -227,7 +252,8 @@ public final class BenchMain implements Callable<Integer> {
     }
   }
 
-  private void files() throws Exception {
+  /** The file transfers: in this JVM, or with the hub and agent as processes of their own. */
+  private void files(ProcessBench parties) throws Exception {
     Path dir = Files.createTempDirectory("dialback-bench");
     try {
       Path root = Files.createDirectories(dir.resolve("root"));
@@ -248,6 +274,10 @@ public final class BenchMain implements Callable<Integer> {
         report.file("raw TCP copy (sendfile → disk)", "raw", size, best);
       } finally {
         close(a, b);
+      }
+      if (parties != null) {
+        parties.files(file, sum, fileRuns());
+        return;
       }
 
       for (String run : new String[] {"stock.base64", "dialback.base64", "dialback.binary"}) {

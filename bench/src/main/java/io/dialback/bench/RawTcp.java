@@ -77,6 +77,16 @@ final class RawTcp implements AutoCloseable {
     return new RawTcp(server, client, connected.future().await(10, TimeUnit.SECONDS));
   }
 
+  /** A connection from {@code clientVertx} to an echo peer at {@code port} (another process). */
+  static RawTcp connect(Vertx clientVertx, int port, io.vertx.core.net.NetClientOptions options)
+      throws Exception {
+    NetClient client = clientVertx.createNetClient(options.setTcpNoDelay(true));
+    io.vertx.core.Context context = clientVertx.getOrCreateContext();
+    Promise<NetSocket> connected = Promise.promise();
+    context.runOnContext(v -> client.connect(port, "127.0.0.1").onComplete(connected));
+    return new RawTcp(null, client, connected.future().await(10, TimeUnit.SECONDS));
+  }
+
   /** One round trip of {@code frame} (length prefix included); call on the client's context. */
   Future<Buffer> call(Buffer frame) {
     Promise<Buffer> reply = Promise.promise();
@@ -116,6 +126,8 @@ final class RawTcp implements AutoCloseable {
   public void close() {
     socket.close();
     netClient.close();
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 }

@@ -12,8 +12,18 @@ import java.util.Locale;
 
 /** The figures of one run: printed as they come, and as a Markdown report with the targets. */
 final class Report {
+  /**
+   * @param hubCpuMicros the hub process's CPU time per call, or NaN when the hub runs in this
+   *     process
+   */
   private record Call(
-      String label, String key, int inFlight, Load.Result result, long heapMib, long rssMib) {}
+      String label,
+      String key,
+      int inFlight,
+      Load.Result result,
+      long heapMib,
+      long rssMib,
+      double hubCpuMicros) {}
 
   private record FileRow(
       String label, String key, long bytes, double seconds, long heapMib, long rssMib) {
@@ -25,25 +35,43 @@ final class Report {
   private final List<Call> calls = new ArrayList<>();
   private final List<FileRow> files = new ArrayList<>();
   private ScaleBench.Result scale;
+  private List<FrameReadBench.Row> frameReads = List.of();
   private boolean quick;
+  private boolean separateProcesses;
   private String command;
 
-  void started(boolean quick, String command) {
+  void started(boolean quick, boolean separateProcesses, String command) {
     this.quick = quick;
+    this.separateProcesses = separateProcesses;
     this.command = command;
   }
 
   void call(String label, String key, int inFlight, Load.Result result) {
-    Call c = new Call(label, key, inFlight, result, heapMib(), rssMib());
+    call(label, key, inFlight, result, Double.NaN, 1);
+  }
+
+  /** A row whose hub ran in a process of its own, which spent {@code hubCpuSeconds} on it. */
+  void call(
+      String label,
+      String key,
+      int inFlight,
+      Load.Result result,
+      double hubCpuSeconds,
+      long hubCalls) {
+    double cpuMicros = hubCpuSeconds * 1e6 / Math.max(1, hubCalls);
+    Call c = new Call(label, key, inFlight, result, heapMib(), rssMib(), cpuMicros);
     calls.add(c);
     System.out.printf(
         Locale.ROOT,
-        "%-58s %3d in flight: %,10.0f/s  p50 %6.0f µs  p99 %6.0f µs%s%n",
+        "%-58s %3d in flight: %,10.0f/s  p50 %6.0f µs  p99 %6.0f µs%s%s%n",
         label,
         inFlight,
         result.perSecond(),
         result.p50Micros(),
         result.p99Micros(),
+        Double.isNaN(cpuMicros)
+            ? ""
+            : String.format(Locale.ROOT, "  hub CPU %5.1f µs/call", cpuMicros),
         result.failures() > 0 ? "  (" + result.failures() + " failed)" : "");
   }
 
@@ -57,6 +85,19 @@ final class Report {
         f.mibPerSecond(),
         bytes >> 20,
         seconds);
+  }
+
+  void frameReads(List<FrameReadBench.Row> rows) {
+    frameReads = rows;
+    for (FrameReadBench.Row r : rows) {
+      System.out.printf(
+          Locale.ROOT,
+          "reading a frame (%s, %,d bytes): scanner %,.0f ns, Jackson %,.0f ns%n",
+          r.frame(),
+          r.bytes(),
+          r.scannerNanos(),
+          r.jacksonNanos());
+    }
   }
 
   void scale(ScaleBench.Result result) {
@@ -89,9 +130,23 @@ final class Report {
     }
   }
 
+  private double p50(String key, int inFlight) {
+    for (Call c : calls) {
+      if (c.key.equals(key) && c.inFlight == inFlight) {
+        return c.result.p50Micros();
+      }
+    }
+    return Double.NaN;
+  }
+
   /** One line per target: the figure, the goal, met or missed. */
   private List<String> targets() {
     List<String> lines = new ArrayList<>();
+    target(
+        lines,
+        "client → hub → agent, 64 in flight, vs raw TCP",
+        perSecond("dialback.client-agent", 64) / perSecond("raw", 64),
+        0.5);
     target(
         lines,
         "hub → agent, 64 in flight, vs raw TCP",
@@ -99,9 +154,14 @@ final class Report {
         0.6);
     target(
         lines,
-        "client → hub → agent, 64 in flight, vs raw TCP",
-        perSecond("dialback.client-agent", 64) / perSecond("raw", 64),
-        0.5);
+        "client → hub → agent, 1 in flight, p50 vs raw TCP p50",
+        p50("dialback.client-agent", 1) / p50("raw", 1),
+        -1.8);
+    target(
+        lines,
+        "client → hub → agent, 1 in flight, p50 vs the stock bridge's",
+        p50("dialback.client-agent", 1) / p50("stock.client-agent", 1),
+        -0.999);
     target(
         lines,
         "client → hub → agent, 64 in flight, vs the stock bridge",
@@ -111,12 +171,12 @@ final class Report {
         lines,
         "two-hub cluster vs one hub (client → agent, 64 in flight)",
         perSecond("cluster.client-agent", 64) / perSecond("dialback.client-agent", 64),
-        0.6);
+        0.7);
     target(
         lines,
         "file transfer, binary extension, vs raw TCP copy",
         mibPerSecond("dialback.binary") / mibPerSecond("raw"),
-        0.4);
+        0.8);
     target(
         lines,
         "file transfer, base64 JSON, vs the stock bridge",
@@ -186,34 +246,43 @@ final class Report {
         .append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()))
         .append(" |\n\n");
     md.append(
-        "Everything runs in one JVM, each side with its own Vert.x instance, over loopback; the caller keeps\n");
+        separateProcesses
+            ? "Each party runs in a JVM of its own (`-Xmx512m -XX:+UseParallelGC`), as deployments run\n"
+                + "them: the hub (ours or the stock bridge), the echo or file agent, the raw TCP peer, and the\n"
+                + "benchmark process as the client. \"Hub CPU\" is the hub process's user and system CPU time\n"
+                + "during the measured run divided by the calls (`/proc/<pid>/stat`); for \"hub → agent\" the\n"
+                + "caller runs inside the hub's process, so its cost is counted there too.\n"
+            : "Everything runs in one JVM (`--one-jvm`), each side with its own Vert.x instance.\n");
     md.append(
-        "1 or 64 requests in flight for the measured time (after a warm-up) with a ~100-byte JSON body. The\n");
+        "Over loopback, the caller keeps 1 or 64 requests in flight for the measured time (after a\n");
     md.append(
-        "hub runs with its per-identity rate limit off (the load is one identity). The hub-side caller runs\n");
+        "warm-up) with a ~100-byte JSON body. The hub runs with its per-identity rate limit off (the load\n");
     md.append(
-        "on the agent connection's event loop, whichever bridge, so that one-in-flight latency compares the\n");
+        "is one identity). The hub-side caller runs on the agent connection's event loop, whichever bridge,\n");
     md.append(
-        "bridges rather than where Vert.x happened to place the caller. Heap and RSS are the benchmark\n");
-    md.append("process's after each row. Why the figures are what they are, and what would move\n");
-    md.append("them: [performance.md](performance.md).\n\n");
+        "so that one-in-flight latency compares the bridges. TLS rows use the JDK's TLS with the hub's own\n");
+    md.append(
+        "certificate on both connections (the agent's and the client's). Why the figures are what they\n");
+    md.append("are, and what would move them: [performance.md](performance.md).\n\n");
     md.append("## Request-reply\n\n");
-    md.append(
-        "| path | in flight | calls/s | p50 µs | p99 µs | vs raw TCP | heap MiB | RSS MiB |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("| path | in flight | calls/s | p50 µs | p99 µs | vs raw TCP | hub CPU µs/call |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (Call c : calls) {
+      String raw = c.key.startsWith("tls") || c.key.equals("raw-tls") ? "raw-tls" : "raw";
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %d | %,.0f | %.0f | %.0f | %.2f | %d | %d |%n",
+              "| %s | %d | %,.0f | %.0f | %.0f | %.2f%s | %s |%n",
               c.label,
               c.inFlight,
               c.result.perSecond(),
               c.result.p50Micros(),
               c.result.p99Micros(),
-              c.result.perSecond() / perSecond("raw", c.inFlight),
-              c.heapMib,
-              c.rssMib));
+              c.result.perSecond() / perSecond(raw, c.inFlight),
+              raw.equals("raw-tls") ? " (of raw TLS)" : "",
+              Double.isNaN(c.hubCpuMicros)
+                  ? "–"
+                  : String.format(Locale.ROOT, "%.1f", c.hubCpuMicros)));
     }
     md.append("\n## File transfer\n\n");
     md.append(
@@ -221,19 +290,35 @@ final class Report {
     md.append(
         "three times (once with `--quick`) and the fastest counts: disk write-back makes single runs vary\n");
     md.append("by half on this machine.\n\n");
-    md.append(
-        "| path | MiB/s | vs raw TCP copy | heap MiB | RSS MiB |\n|---|---:|---:|---:|---:|\n");
+    md.append("| path | MiB/s | vs raw TCP copy |\n|---|---:|---:|\n");
     for (FileRow f : files) {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s (%d MiB) | %.1f | %.2f | %d | %d |%n",
+              "| %s (%d MiB) | %.1f | %.2f |%n",
               f.label,
               f.bytes >> 20,
               f.mibPerSecond(),
-              f.mibPerSecond() / mibPerSecond("raw"),
-              f.heapMib,
-              f.rssMib));
+              f.mibPerSecond() / mibPerSecond("raw")));
+    }
+    if (!frameReads.isEmpty()) {
+      md.append("\n## Reading a frame: scanner or Jackson\n\n");
+      md.append(
+          "What the hub spends to read one frame's envelope and check the whole of it is well-formed\n");
+      md.append(
+          "JSON: the byte scanner it uses (`Frame.read`) and Jackson's streaming parser, in this process,\n");
+      md.append("best of five rounds.\n\n");
+      md.append("| frame | bytes | scanner ns | Jackson ns |\n|---|---:|---:|---:|\n");
+      for (FrameReadBench.Row r : frameReads) {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %,d | %,.0f | %,.0f |%n",
+                r.frame(),
+                r.bytes(),
+                r.scannerNanos(),
+                r.jacksonNanos()));
+      }
     }
     if (scale != null) {
       md.append("\n## Idle agents on one hub\n\n").append(scale.markdown()).append('\n');

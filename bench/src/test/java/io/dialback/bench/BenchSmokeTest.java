@@ -9,8 +9,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Keeps the benchmark harness working: a short run of every part (small file, 50 agents) must
- * finish, check its copies and write the report. It asserts no figures: those belong to real runs.
+ * Keeps the benchmark harness working: a short run of every part (small file, 50 agents), each
+ * party in a process of its own, must finish, check its copies and write the report. It asserts no
+ * figures: those belong to real runs.
  */
 class BenchSmokeTest {
   @Test
@@ -27,6 +28,9 @@ class BenchSmokeTest {
         .contains(
             "--quick",
             "| raw TCP ping-pong, same framing | 64 |",
+            "| raw TLS ping-pong, same framing | 64 |",
+            "| dialback hub, TLS: client → hub → agent | 64 |",
+            "| dialback hub, TLS: fs.read chunks, binary extension (8 MiB) |",
             "| stock bridge: hub → agent | 64 |",
             "| stock bridge: client → hub → agent | 64 |",
             "| dialback hub: hub → agent | 64 |",

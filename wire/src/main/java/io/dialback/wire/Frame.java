@@ -1,28 +1,19 @@
 package io.dialback.wire;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 
 /**
  * One frame, read once into typed fields: its type, addresses, headers and failure fields, with the
  * body left as the JSON bytes it came as (or the raw bytes of a binary frame). Code above the wire
  * never coerces a field: a field of the wrong kind is a {@link FrameException} here.
  *
- * <p>The whole frame is checked to be one well-formed JSON object (the body's syntax too), within
- * Jackson's limits on nesting and sizes. A binary frame (binary extension) is a NUL byte, the JSON
- * header's length, the header, then raw body bytes.
+ * <p>The whole frame is checked to be one well-formed JSON object (the body's syntax too) by {@link
+ * FrameScanner}, which reads in place, within Jackson's limits on nesting and sizes. A binary frame
+ * (binary extension) is a NUL byte, the JSON header's length, the header, then raw body bytes.
  */
 public final class Frame {
-  private static final JsonFactory JSON = new JsonFactory();
-
   private final FrameType type;
   private final String address;
   private final String replyAddress;
@@ -34,7 +25,7 @@ public final class Frame {
   private final Buffer payload;
   private final int bodyStart;
   private final int bodyEnd;
-  private final JsonToken bodyToken;
+  private final byte bodyKind;
   private final Buffer binary;
 
   private Frame(Fields f, Buffer payload, Buffer binary) {
@@ -49,7 +40,7 @@ public final class Frame {
     this.payload = payload;
     this.bodyStart = f.bodyStart;
     this.bodyEnd = f.bodyEnd;
-    this.bodyToken = f.bodyToken;
+    this.bodyKind = f.bodyKind;
     this.binary = binary;
   }
 
@@ -78,6 +69,14 @@ public final class Frame {
     Buffer header = payload.slice(5, 5 + headerLength);
     return new Frame(
         Fields.parse(header), header, payload.slice(5 + headerLength, payload.length()));
+  }
+
+  /** A JSON frame whose fields another reader found (the reference reader's way in). */
+  static Frame of(Buffer payload, FrameScanner.RawFields raw) throws FrameException {
+    if (payload.length() == 0) {
+      throw bad("empty frame: a frame is one JSON object", null);
+    }
+    return new Frame(Fields.of(raw), payload, null);
   }
 
   public FrameType type() {
@@ -121,7 +120,7 @@ public final class Frame {
 
   /** Whether the frame carries a {@code body} field (or binary data). */
   public boolean hasBody() {
-    return binary != null || bodyToken != null;
+    return binary != null || bodyKind != 0;
   }
 
   /** The body of a binary frame, or {@code null} for a JSON frame. */
@@ -131,7 +130,7 @@ public final class Frame {
 
   /** The JSON body's text as it arrived (a view of the payload), or {@code null}. */
   public Buffer rawBody() {
-    return bodyToken == null ? null : payload.slice(bodyStart, bodyEnd);
+    return bodyKind == 0 ? null : payload.slice(bodyStart, bodyEnd);
   }
 
   /**
@@ -142,7 +141,7 @@ public final class Frame {
     if (binary != null) {
       return binary;
     }
-    if (bodyToken == null || bodyToken == JsonToken.VALUE_NULL) {
+    if (bodyKind == 0 || bodyKind == 'n') {
       return null;
     }
     return Json.decodeValue(rawBody());
@@ -164,57 +163,26 @@ public final class Frame {
     String failureType;
     int bodyStart = -1;
     int bodyEnd = -1;
-    JsonToken bodyToken;
+    byte bodyKind;
 
     static Fields parse(Buffer json) throws FrameException {
-      Object type = null;
-      Object address = null;
-      Object replyAddress = null;
-      Object headers = null;
-      Object failureCode = null;
-      Object message = null;
-      Object send = null;
-      Object failureType = null;
+      return of(FrameScanner.scan(json));
+    }
+
+    /** Checks the kinds of the fields a reader found. */
+    static Fields of(FrameScanner.RawFields raw) throws FrameException {
+      Object type = raw.type;
+      Object address = raw.address;
+      Object replyAddress = raw.replyAddress;
+      Object headers = raw.headers;
+      Object failureCode = raw.failureCode;
+      Object message = raw.message;
+      Object send = raw.send;
+      Object failureType = raw.failureType;
       Fields f = new Fields();
-      try (JsonParser p = JSON.createParser(json.getBytes())) {
-        JsonToken first = p.nextToken();
-        if (first != JsonToken.START_OBJECT) {
-          throw bad("a frame is one JSON object, not " + kind(first), null);
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String field = p.currentName();
-          JsonToken value = p.nextToken();
-          switch (field) {
-            case Wire.TYPE -> type = scalar(p, value);
-            case Wire.ADDRESS -> address = scalar(p, value);
-            case Wire.REPLY_ADDRESS -> replyAddress = scalar(p, value);
-            case Wire.FAILURE_CODE -> failureCode = scalar(p, value);
-            case Wire.MESSAGE_FIELD -> message = scalar(p, value);
-            case Wire.SEND_FLAG -> send = scalar(p, value);
-            case Wire.FAILURE_TYPE -> failureType = scalar(p, value);
-            case Wire.HEADERS ->
-                headers = value == JsonToken.START_OBJECT ? flatObject(p) : scalar(p, value);
-            case Wire.BODY -> {
-              f.bodyToken = value;
-              f.bodyStart = (int) p.currentTokenLocation().getByteOffset();
-              if (value.isScalarValue()) {
-                p.finishToken(); // strings are read lazily: the end is known only once read
-              } else {
-                p.skipChildren();
-              }
-              f.bodyEnd = (int) p.currentLocation().getByteOffset();
-            }
-            default -> p.skipChildren();
-          }
-        }
-        if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-          throw bad("invalid JSON: content after the frame's object", null);
-        }
-      } catch (JsonProcessingException | DecodeException e) {
-        throw bad("invalid JSON: " + firstLine(e), null);
-      } catch (IOException e) {
-        throw bad("invalid JSON: " + firstLine(e), null);
-      }
+      f.bodyStart = raw.bodyStart;
+      f.bodyEnd = raw.bodyEnd;
+      f.bodyKind = raw.bodyKind;
       // The reply address first: a refusal of any other field can then go to it.
       String reply = replyAddress instanceof String ? (String) replyAddress : null;
       if (replyAddress != null && reply == null) {
@@ -252,60 +220,5 @@ public final class Frame {
       f.failureType = failureType == null ? null : String.valueOf(failureType);
       return f;
     }
-  }
-
-  /**
-   * An object of scalars, read in place (headers): nested objects and arrays become empty markers,
-   * for the header rule to refuse; a repeated name keeps its last value.
-   */
-  private static JsonObject flatObject(JsonParser p) throws IOException {
-    JsonObject object = new JsonObject();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      object.put(name, scalar(p, p.nextToken()));
-    }
-    return object;
-  }
-
-  /** A scalar field's value (string, number, boolean or null); objects and arrays as markers. */
-  private static Object scalar(JsonParser p, JsonToken value) throws IOException {
-    switch (value) {
-      case VALUE_STRING:
-        return p.getText();
-      case VALUE_NUMBER_INT:
-        return p.getNumberValue();
-      case VALUE_NUMBER_FLOAT:
-        return p.getDoubleValue();
-      case VALUE_TRUE:
-        return Boolean.TRUE;
-      case VALUE_FALSE:
-        return Boolean.FALSE;
-      case VALUE_NULL:
-        return null;
-      default:
-        p.skipChildren();
-        return value == JsonToken.START_OBJECT ? new JsonObject() : new JsonArray();
-    }
-  }
-
-  private static String kind(JsonToken token) {
-    if (token == null) {
-      return "nothing";
-    }
-    return switch (token) {
-      case START_ARRAY -> "an array";
-      case VALUE_STRING -> "a string";
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-      case VALUE_NULL -> "null";
-      default -> String.valueOf(token);
-    };
-  }
-
-  private static String firstLine(Exception e) {
-    String text = String.valueOf(e.getMessage());
-    int newline = text.indexOf('\n');
-    String line = newline < 0 ? text : text.substring(0, newline);
-    return line.length() > 200 ? line.substring(0, 200) + "…" : line;
   }
 }

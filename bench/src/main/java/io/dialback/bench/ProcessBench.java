@@ -1,0 +1,344 @@
+package io.dialback.bench;
+
+import io.dialback.client.BridgeClient;
+import io.dialback.client.ClientOptions;
+import io.dialback.files.Download;
+import io.dialback.files.TransferOptions;
+import io.dialback.testkit.JavaProcess;
+import io.dialback.testkit.Ports;
+import io.dialback.testkit.TestFiles;
+import io.dialback.tls.Fingerprints;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmarks with every party in a JVM of its own, as deployments run them: the hub (ours or
+ * the stock bridge), the echo or file agent, raw TCP peers, and this process as the client. For
+ * each row the hub process's CPU time per call is measured too ({@code /proc/<pid>/stat}).
+ */
+final class ProcessBench {
+  private static final Duration START = Duration.ofSeconds(90);
+  private static final List<String> PARTY_JVM = List.of("-Xmx512m", "-XX:+UseParallelGC");
+  private static final Pattern PORT = Pattern.compile("listening on (\\d+)");
+
+  private final Report report;
+  private final Duration warmup;
+  private final Duration measure;
+  private final Path dir;
+  private final List<JavaProcess> parties = new ArrayList<>();
+
+  ProcessBench(Report report, Duration warmup, Duration measure) throws IOException {
+    this.report = report;
+    this.warmup = warmup;
+    this.measure = measure;
+    this.dir = Files.createTempDirectory("dialback-bench");
+  }
+
+  void messaging(Set<String> wanted, boolean cluster) throws Exception {
+    if (wanted.isEmpty() || wanted.contains("raw")) {
+      raw(false);
+      raw(true);
+    }
+    for (String bridge : new String[] {"stock", "dialback", "tls"}) {
+      if (!wanted.isEmpty() && !wanted.contains(bridge)) {
+        continue;
+      }
+      boolean stock = bridge.equals("stock");
+      boolean tls = bridge.equals("tls");
+      try {
+        JavaProcess hub = stock ? party("stock", List.of("stock")) : hub(hubConf(tls, null));
+        int port = portOf(hub);
+        party("agent", List.of("echo-agent", String.valueOf(port), tls ? "--tls" : "-"));
+        String name = stock ? "stock bridge" : tls ? "dialback hub, TLS" : "dialback hub";
+        String key = stock ? "stock" : tls ? "tls" : "dialback";
+        Vertx vertx = Vertx.vertx();
+        BridgeClient client = client(vertx, port, tls);
+        for (int inFlight : new int[] {1, 64}) {
+          if (!tls) {
+            loadInHub(client, warmup, Duration.ofMillis(1), inFlight);
+            double cpu0 = cpuSeconds(hub.pid());
+            Load.Result r = loadInHub(client, Duration.ZERO, measure, inFlight);
+            double cpu = cpuSeconds(hub.pid()) - cpu0;
+            report.call(name + ": hub → agent", key + ".hub-agent", inFlight, r, cpu, r.calls());
+          }
+          long[] seq = {0};
+          measured(
+              hub.pid(),
+              name + ": client → hub → agent",
+              key + ".client-agent",
+              inFlight,
+              client.context(),
+              () -> client.request(Setups.ECHO, BenchMain.body(seq[0]++)));
+        }
+        client.close().await(10, TimeUnit.SECONDS);
+        BenchMain.close(vertx);
+      } finally {
+        stopAll();
+      }
+    }
+    if (cluster && (wanted.isEmpty() || wanted.contains("cluster"))) {
+      cluster();
+    }
+  }
+
+  private void raw(boolean tls) throws Exception {
+    JavaProcess peer = party("raw", tls ? List.of("raw-echo", "--tls") : List.of("raw-echo"));
+    Vertx vertx = Vertx.vertx();
+    try (RawTcp raw =
+        RawTcp.connect(vertx, portOf(peer), tls ? Party.trustingTls() : new NetClientOptions())) {
+      Buffer frame =
+          Buffer.buffer(
+              new JsonObject()
+                  .put("type", "send")
+                  .put("address", Setups.ECHO)
+                  .put("replyAddress", "r.1")
+                  .put("body", BenchMain.body(1))
+                  .encode());
+      Buffer prefixed = Buffer.buffer().appendInt(frame.length()).appendBuffer(frame);
+      for (int inFlight : new int[] {1, 64}) {
+        measured(
+            peer.pid(),
+            tls ? "raw TLS ping-pong, same framing" : "raw TCP ping-pong, same framing",
+            tls ? "raw-tls" : "raw",
+            inFlight,
+            vertx.getOrCreateContext(),
+            () -> raw.call(prefixed));
+      }
+    } finally {
+      BenchMain.close(vertx);
+      stopAll();
+    }
+  }
+
+  private void cluster() throws Exception {
+    int[] clusterPorts = {Ports.free(), Ports.free()};
+    JsonArray members = new JsonArray();
+    for (int p : clusterPorts) {
+      members.add("127.0.0.1:" + p);
+    }
+    try {
+      int[] ports = new int[2];
+      JavaProcess[] hubs = new JavaProcess[2];
+      for (int i = 0; i < 2; i++) {
+        JsonObject clusterConf =
+            new JsonObject()
+                .put("enabled", true)
+                .put("host", "127.0.0.1")
+                .put("port", clusterPorts[i])
+                .put("members", members)
+                .put("name", "bench-" + ProcessHandle.current().pid());
+        hubs[i] = hub(hubConf(false, clusterConf).put("name", "hub" + (i + 1)));
+        ports[i] = portOf(hubs[i]);
+      }
+      party("agent", List.of("echo-agent", String.valueOf(ports[0]), "-"));
+      Vertx vertx = Vertx.vertx();
+      BridgeClient client = client(vertx, ports[1], false);
+      Thread.sleep(1000); // the agent's registrations spread to hub 2
+      for (int inFlight : new int[] {1, 64}) {
+        long[] seq = {0};
+        measured(
+            hubs[1].pid(),
+            "dialback two-hub cluster: client → hub 2 → hub 1 → agent",
+            "cluster.client-agent",
+            inFlight,
+            client.context(),
+            () -> client.request(Setups.ECHO, BenchMain.body(seq[0]++)));
+      }
+      client.close().await(10, TimeUnit.SECONDS);
+      BenchMain.close(vertx);
+    } finally {
+      stopAll();
+    }
+  }
+
+  /** Transfers of {@code file} through each bridge from a file agent process. */
+  void files(Path file, String sha256, int runs) throws Exception {
+    Path root = file.getParent();
+    long size = Files.size(file);
+    for (String run :
+        new String[] {"stock.base64", "dialback.base64", "dialback.binary", "tls.binary"}) {
+      boolean stock = run.startsWith("stock");
+      boolean tls = run.startsWith("tls");
+      boolean binary = run.endsWith("binary");
+      Vertx vertx = Vertx.vertx();
+      try {
+        JavaProcess hub = stock ? party("stock", List.of("stock")) : hub(hubConf(tls, null));
+        int port = portOf(hub);
+        String pin = tls ? fingerprint() : null;
+        JsonObject agent =
+            new JsonObject()
+                .put("name", "files")
+                .put("hubs", new JsonArray().add("127.0.0.1:" + port))
+                .put("token", Setups.AGENT_TOKEN)
+                .put("root", root.toString());
+        if (tls) {
+          agent.put("tls", new JsonObject().put("enabled", true).put("pin", pin));
+        }
+        Path agentConf = Files.writeString(dir.resolve("files-agent.json"), agent.encode());
+        JavaProcess files =
+            JavaProcess.start(
+                "files",
+                "io.dialback.agent.cli.AgentMain",
+                PARTY_JVM,
+                List.of("-conf", agentConf.toString()),
+                Map.of(),
+                dir.resolve("logs"));
+        parties.add(files);
+        files.awaitLog("connected to", START);
+        ClientOptions.Builder options =
+            ClientOptions.builder()
+                .hub("127.0.0.1", port)
+                .token(Setups.CLIENT_TOKEN)
+                .binary(binary);
+        if (tls) {
+          options.pin(pin);
+        }
+        BridgeClient client = BridgeClient.create(vertx, options.build());
+        client.connect().await(30, TimeUnit.SECONDS);
+        Path target = dir.resolve(run + ".copy");
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < runs; i++) {
+          var result =
+              Download.toFile(vertx, client, "files", "big.bin", target, TransferOptions.defaults())
+                  .await(30, TimeUnit.MINUTES);
+          if (!TestFiles.sha256(target).equals(sha256)) {
+            throw new IllegalStateException("the copy " + target + " differs from the original");
+          }
+          Files.delete(target);
+          best = Math.min(best, result.nanos() / 1e9);
+        }
+        report.file(
+            (stock ? "stock bridge" : tls ? "dialback hub, TLS" : "dialback hub")
+                + (binary ? ": fs.read chunks, binary extension" : ": fs.read chunks, base64 JSON"),
+            run,
+            size,
+            best);
+        client.close().await(10, TimeUnit.SECONDS);
+      } finally {
+        BenchMain.close(vertx);
+        stopAll();
+      }
+    }
+  }
+
+  /** A caller inside the hub's process keeps {@code inFlight} calls to the agent going. */
+  private static Load.Result loadInHub(
+      BridgeClient client, Duration warmup, Duration measure, int inFlight) throws Exception {
+    JsonObject ask =
+        new JsonObject()
+            .put("inFlight", inFlight)
+            .put("warmupMs", warmup.toMillis())
+            .put("measureMs", measure.toMillis());
+    return Party.fromJson(
+        client
+            .request(Party.LOAD, ask, measure.plus(warmup).plusSeconds(60), null)
+            .await(5, TimeUnit.MINUTES)
+            .bodyAsJsonObject());
+  }
+
+  /** A warm-up run, then a measured one with the hub's CPU time around it. */
+  private void measured(
+      long hubPid,
+      String label,
+      String key,
+      int inFlight,
+      io.vertx.core.Context context,
+      Supplier<Future<?>> call)
+      throws Exception {
+    Load.run(context, call, inFlight, warmup, Duration.ofMillis(1));
+    double cpu0 = cpuSeconds(hubPid);
+    Load.Result r = Load.run(context, call, inFlight, Duration.ZERO, measure);
+    double cpu = cpuSeconds(hubPid) - cpu0;
+    report.call(label, key, inFlight, r, cpu, r.calls());
+  }
+
+  private JsonObject hubConf(boolean tls, JsonObject cluster) {
+    JsonObject conf = Setups.hubConf(0);
+    if (tls) {
+      conf.put(
+          "tls", new JsonObject().put("enabled", true).put("dir", dir.resolve("tls").toString()));
+    }
+    if (cluster != null) {
+      conf.put("cluster", cluster);
+    }
+    return conf;
+  }
+
+  private JavaProcess hub(JsonObject conf) throws Exception {
+    Path file = Files.writeString(Files.createTempFile(dir, "hub", ".json"), conf.encode());
+    return party("hub", List.of("hub", file.toString()));
+  }
+
+  private BridgeClient client(Vertx vertx, int port, boolean tls) throws Exception {
+    ClientOptions.Builder options =
+        ClientOptions.builder().hub("127.0.0.1", port).token(Setups.CLIENT_TOKEN).binary(true);
+    if (tls) {
+      options.net(Party.trustingTls());
+    }
+    BridgeClient client = BridgeClient.create(vertx, options.build());
+    client.connect().await(30, TimeUnit.SECONDS);
+    return client;
+  }
+
+  private JavaProcess party(String name, List<String> args) throws Exception {
+    JavaProcess p =
+        JavaProcess.start(
+            name, "io.dialback.bench.Party", PARTY_JVM, args, Map.of(), dir.resolve("logs"));
+    parties.add(p);
+    return p.awaitLog("listening on|ready", START);
+  }
+
+  private static int portOf(JavaProcess p) throws IOException {
+    Matcher m = PORT.matcher(p.logText());
+    if (!m.find()) {
+      throw new IllegalStateException(p + " printed no port");
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
+  /** The SHA-256 fingerprint of the certificate the TLS hub made for itself. */
+  private String fingerprint() throws Exception {
+    try (var in = Files.newInputStream(dir.resolve("tls").resolve("hub-cert.pem"))) {
+      return Fingerprints.sha256(
+          (java.security.cert.X509Certificate)
+              java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+  }
+
+  /** User and system CPU time of process {@code pid} so far, in seconds. */
+  static double cpuSeconds(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // After the command: state is field 3; utime and stime are fields 14 and 15 (1-based).
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return ticks / 100.0; // CLK_TCK is 100 on Linux
+  }
+
+  private void stopAll() throws InterruptedException {
+    for (JavaProcess p : parties) {
+      p.close();
+    }
+    parties.clear();
+  }
+
+  void close() throws Exception {
+    stopAll();
+    TestFiles.deleteTree(dir);
+  }
+}
