@@ -66,6 +66,11 @@ public final class BenchMain implements Callable<Integer> {
   java.util.Set<String> only = java.util.Set.of();
 
   @Option(
+      names = "--hub-loops",
+      description = "Event loops of our hub's bridge port (conf instances; default: the hub's).")
+  int hubLoops;
+
+  @Option(
       names = "--one-jvm",
       description = "Run every party in this JVM (the old mode) instead of one JVM per party.")
   boolean oneJvm;
@@ -97,7 +102,7 @@ public final class BenchMain implements Callable<Integer> {
         files(null);
       }
     } else {
-      ProcessBench parties = new ProcessBench(report, warmup, measure);
+      ProcessBench parties = new ProcessBench(report, warmup, measure, hubLoops);
       try {
         parties.messaging(only, !skipCluster);
         if (wanted("files")) {
@@ -141,6 +146,9 @@ public final class BenchMain implements Callable<Integer> {
     }
     if (oneJvm) {
       args.add("--one-jvm");
+    }
+    if (hubLoops > 0) {
+      args.add("--hub-loops=" + hubLoops);
     }
     if (!only.isEmpty()) {
       args.add("--only=" + String.join(",", new java.util.TreeSet<>(only)));

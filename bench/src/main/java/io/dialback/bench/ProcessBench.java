@@ -41,12 +41,17 @@ final class ProcessBench {
   private final Duration warmup;
   private final Duration measure;
   private final Path dir;
+  private final int hubLoops;
   private final List<JavaProcess> parties = new ArrayList<>();
 
-  ProcessBench(Report report, Duration warmup, Duration measure) throws IOException {
+  /**
+   * @param hubLoops the hub conf's {@code instances}, or 0 for the hub's default
+   */
+  ProcessBench(Report report, Duration warmup, Duration measure, int hubLoops) throws IOException {
     this.report = report;
     this.warmup = warmup;
     this.measure = measure;
+    this.hubLoops = hubLoops;
     this.dir = Files.createTempDirectory("dialback-bench");
   }
 
@@ -270,6 +275,11 @@ final class ProcessBench {
 
   private JsonObject hubConf(boolean tls, JsonObject cluster) {
     JsonObject conf = Setups.hubConf(0);
+    if (hubLoops > 0) {
+      conf.put("instances", hubLoops);
+    } else {
+      conf.remove("instances"); // the hub's own default
+    }
     if (tls) {
       conf.put(
           "tls", new JsonObject().put("enabled", true).put("dir", dir.resolve("tls").toString()));
@@ -283,6 +293,20 @@ final class ProcessBench {
   private JavaProcess hub(JsonObject conf) throws Exception {
     Path file = Files.writeString(Files.createTempFile(dir, "hub", ".json"), conf.encode());
     return party("hub", List.of("hub", file.toString()));
+  }
+
+  /**
+   * JVM arguments of a party: the defaults, plus {@code DIALBACK_BENCH_HUB_JVM} for hubs (for a
+   * profile, e.g. {@code -XX:StartFlightRecording=filename=hub.jfr}).
+   */
+  private static List<String> jvm(String name) {
+    String extra = System.getenv("DIALBACK_BENCH_HUB_JVM");
+    if (!name.equals("hub") || extra == null || extra.isBlank()) {
+      return PARTY_JVM;
+    }
+    List<String> args = new ArrayList<>(PARTY_JVM);
+    args.addAll(List.of(extra.trim().split("\\s+")));
+    return args;
   }
 
   private BridgeClient client(Vertx vertx, int port, boolean tls) throws Exception {
@@ -299,7 +323,7 @@ final class ProcessBench {
   private JavaProcess party(String name, List<String> args) throws Exception {
     JavaProcess p =
         JavaProcess.start(
-            name, "io.dialback.bench.Party", PARTY_JVM, args, Map.of(), dir.resolve("logs"));
+            name, "io.dialback.bench.Party", jvm(name), args, Map.of(), dir.resolve("logs"));
     parties.add(p);
     return p.awaitLog("listening on|ready", START);
   }
@@ -332,6 +356,7 @@ final class ProcessBench {
 
   private void stopAll() throws InterruptedException {
     for (JavaProcess p : parties) {
+      p.stop(Duration.ofSeconds(15)); // SIGTERM: a profile, if asked for, is written at exit
       p.close();
     }
     parties.clear();
