@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 final class ProcessBench {
   private static final Duration START = Duration.ofSeconds(90);
   private static final List<String> PARTY_JVM = List.of("-Xmx512m", "-XX:+UseParallelGC");
-  private static final Pattern PORT = Pattern.compile("listening on (\\d+)");
+  private static final Pattern PORT = Pattern.compile("(?m)^listening on (\\d+)$");
 
   private final Report report;
   private final Duration warmup;
@@ -325,7 +325,8 @@ final class ProcessBench {
         JavaProcess.start(
             name, "io.dialback.bench.Party", jvm(name), args, Map.of(), dir.resolve("logs"));
     parties.add(p);
-    return p.awaitLog("listening on|ready", START);
+    // Whole lines the party prints: the hub's own log says "listening on" too, before its port.
+    return p.awaitLog("(?m)^(listening on \\d+|ready)$", START);
   }
 
   private static int portOf(JavaProcess p) throws IOException {
