@@ -23,17 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Java client of the TCP event-bus bridge protocol, as spoken by a dialback hub (and, apart from
- * the login, by the stock Vert.x bridge).
- *
- * <p>It dials the first hub, logs in, and from then on keeps a connection: a {@link Link} pings and
- * drops a connection that goes silent; a {@link Reconnector} fails over along the list of hubs with
- * capped exponential backoff and jitter; after each login the consumers are registered again.
- * Requests in flight when a connection drops fail at once with {@code 503 unavailable} rather than
- * waiting out their timeout.
- *
- * <p>All state lives on one Vert.x context (the caller's, or a new event loop); the methods may be
- * called from any thread.
+ * A Java client of the TCP event-bus bridge protocol, as a dialback hub speaks it (and, apart from
+ * the login, the stock Vert.x bridge): a {@link Link} per connection (pings, drops a silent one), a
+ * {@link Reconnector} (failover along the hub list, backoff with jitter), a {@link Mover} (to
+ * another hub when its hub stops), the {@link Consumers} registered again after every login;
+ * requests in flight on a dropped connection fail at once with {@code 503}. State lives on one
+ * Vert.x context; the methods may be called from any thread.
  */
 public final class BridgeClient {
   private static final Logger log = LoggerFactory.getLogger(BridgeClient.class);
@@ -46,7 +41,8 @@ public final class BridgeClient {
   private final ClientOptions options;
   private final NetClient netClient;
   private final Reconnector reconnector;
-  private final Consumers consumers = new Consumers(e -> onContext(() -> removeConsumer(e)));
+  private final Mover mover;
+  private final Consumers consumers;
   private final Promise<LoginReply> firstLogin = Promise.promise();
 
   private volatile ClientState state = ClientState.NEW;
@@ -68,8 +64,10 @@ public final class BridgeClient {
       net.setHostnameVerificationAlgorithm("HTTPS");
     }
     this.netClient = vertx.createNetClient(net);
+    this.consumers = new Consumers(this::unregister);
     this.reconnector =
         new Reconnector(vertx, context, options, netClient, this::opened, this::giveUp);
+    this.mover = new Mover(this, reconnector, options, consumers);
   }
 
   /** A client bound to the calling context (or a new event loop); call {@link #connect()}. */
@@ -215,13 +213,12 @@ public final class BridgeClient {
           closed = Promise.promise();
           setState(ClientState.CLOSING);
           reconnector.stop();
-          if (link != null) {
-            link.close(); // onLost finishes the close
-            // A socket whose hub stopped reading may not close by itself: then give up waiting.
-            vertx.setTimer(
-                CLOSE_GRACE_MS, t -> giveUp(FailureCode.UNAVAILABLE.exception("client closed")));
+          ReplyException gone = FailureCode.UNAVAILABLE.exception("client closed");
+          if (link == null) {
+            finishClose(gone);
           } else {
-            finishClose(FailureCode.UNAVAILABLE.exception("client closed"));
+            link.close(); // onLost finishes the close; a socket whose hub stopped reading may not
+            vertx.setTimer(CLOSE_GRACE_MS, t -> giveUp(gone)); // close by itself: stop waiting
           }
           return closed.future();
         });
@@ -234,57 +231,60 @@ public final class BridgeClient {
       socket.close();
       return;
     }
-    Link next = new Link(this, new Owner(), socket, hub, options);
+    Link next = newLink(socket, hub);
     link = next;
-    next.start();
-    next.request(Wire.HUB_LOGIN, options.loginBody(), options.requestTimeout(), null)
+    Handshake.run(next, options, consumers)
         .onComplete(
             ar -> {
               if (next != link) {
                 return;
               }
               if (ar.succeeded()) {
-                loggedIn(next, ar.result().bodyAsJsonObject());
+                connected(next, ar.result());
               } else {
                 loginFailed(next, ar.cause());
               }
             });
   }
 
-  private void loggedIn(Link current, JsonObject reply) {
-    current.binary(Boolean.TRUE.equals(reply.getValue(Wire.LOGIN_BINARY)));
-    login =
-        new LoginReply(
-            reply.getString(Wire.LOGIN_IDENTITY),
-            reply.getString(Wire.LOGIN_ROLE),
-            reply.getString(Wire.LOGIN_HUB));
+  /** A connection of this client on {@code socket}, started (not logged in yet). */
+  Link newLink(NetSocket socket, HostAndPort hub) {
+    Link next = new Link(this, new Owner(), socket, hub, options);
+    next.start();
+    return next;
+  }
+
+  private void connected(Link current, LoginReply reply) {
+    login = reply;
     reconnector.succeeded();
-    consumers
-        .register(current, consumers.all())
-        .onComplete(
-            ar -> {
-              if (ar.failed() || current != link || state != ClientState.CONNECTING) {
-                return;
-              }
-              log.info(
-                  "connected to {} as {} ({})",
-                  current.hub(),
-                  LogSafe.text(login.identity()),
-                  login.role());
-              setState(ClientState.CONNECTED);
-              firstLogin.tryComplete(login);
-            });
+    if (state != ClientState.CONNECTING) {
+      return;
+    }
+    log.info(
+        "connected to {} as {} ({})", current.hub(), LogSafe.text(login.identity()), login.role());
+    setState(ClientState.CONNECTED);
+    firstLogin.tryComplete(login);
+  }
+
+  /**
+   * A move ({@link Mover}) arrived: {@code next} replaces {@code old} for new calls. False when
+   * {@code old} is no longer the client's connection.
+   */
+  boolean swap(Link old, Link next, LoginReply reply) {
+    if (link != old || state != ClientState.CONNECTED) {
+      return false;
+    }
+    link = next;
+    login = reply;
+    return true;
   }
 
   private void loginFailed(Link current, Throwable cause) {
-    if (cause instanceof ReplyException e
-        && (e.failureCode() == FailureCode.NOT_LOGGED_IN.code()
-            || e.failureCode() == FailureCode.DENIED.code()
-            || e.failureCode() == FailureCode.BAD_REQUEST.code())) {
-      // Retrying the same credentials cannot help.
+    ReplyException refusal = Handshake.refusal(cause);
+    if (refusal != null) {
       log.warn("hub {} refused the login: {}", current.hub(), LogSafe.text(cause.getMessage()));
       reconnector.stop();
-      giveUp(e);
+      giveUp(refusal);
       return;
     }
     log.warn("login at {} failed: {}", current.hub(), LogSafe.text(cause.getMessage()));
@@ -311,6 +311,13 @@ public final class BridgeClient {
     }
 
     @Override
+    public void onGoaway(Link from, String reason) {
+      if (from == link && state == ClientState.CONNECTED) {
+        mover.move(from, reason);
+      }
+    }
+
+    @Override
     public void onLost(Link lost, String reason) {
       if (lost != link) {
         return;
@@ -330,15 +337,8 @@ public final class BridgeClient {
     }
   }
 
-  private Future<Void> removeConsumer(Consumers.Entry consumer) {
-    if (!consumers.remove(consumer)) {
-      return Future.succeededFuture();
-    }
-    if (state != ClientState.CONNECTED) {
-      return Future.succeededFuture();
-    }
-    link.subscription(Wire.UNREGISTER, consumer.address);
-    return link.ping();
+  private Future<Void> unregister(Consumers.Entry e) {
+    return onContext(() -> consumers.unregister(e, state == ClientState.CONNECTED ? link : null));
   }
 
   private void giveUp(ReplyException cause) {

@@ -21,6 +21,7 @@ public final class BridgeMessage {
   private Object body;
   private boolean decoded;
   private final boolean send;
+  private boolean tracked;
 
   BridgeMessage(
       Link link,
@@ -118,18 +119,31 @@ public final class BridgeMessage {
         });
   }
 
+  /** Counts this delivery as waiting for its consumer's answer on its connection. */
+  void track() {
+    if (replyAddress != null && !tracked) {
+      tracked = true;
+      link.outstanding(1);
+    }
+  }
+
   private Future<Void> answer(java.util.function.Supplier<Future<Void>> write) {
     if (replyAddress == null) {
       return Future.failedFuture(
           new IllegalStateException("message on " + address + " expects no reply"));
     }
     return link.onContext(
-        () ->
-            link.ended()
-                ? Future.failedFuture(
-                    new IllegalStateException(
-                        "the connection that delivered the message is gone; the caller was told"))
-                : write.get());
+        () -> {
+          if (tracked) {
+            tracked = false;
+            link.outstanding(-1);
+          }
+          return link.ended()
+              ? Future.failedFuture(
+                  new IllegalStateException(
+                      "the connection that delivered the message is gone; the caller was told"))
+              : write.get();
+        });
   }
 
   private static String describe(Object value) {

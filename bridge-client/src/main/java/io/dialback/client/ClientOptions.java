@@ -106,6 +106,9 @@ public final class ClientOptions {
     if (binary) {
       body.put(io.dialback.wire.Wire.LOGIN_BINARY, true);
     }
+    if (hubs.size() > 1) {
+      body.put(io.dialback.wire.Wire.LOGIN_MOVES, true); // there is another hub to move to
+    }
     return body;
   }
 

@@ -66,9 +66,16 @@ final class Consumers {
     return entry;
   }
 
-  /** Takes {@code entry} out; false when it was not (or no longer) there. */
-  boolean remove(Entry entry) {
-    return entries.remove(entry.address, entry);
+  /**
+   * Takes {@code entry} out, and off the hub on {@code link} (null when not connected: the next
+   * login just leaves it out).
+   */
+  Future<Void> unregister(Entry entry, Link link) {
+    if (!entries.remove(entry.address, entry) || link == null) {
+      return Future.succeededFuture();
+    }
+    link.subscription(Wire.UNREGISTER, entry.address);
+    return link.ping();
   }
 
   List<Entry> all() {
@@ -99,6 +106,7 @@ final class Consumers {
       log.debug("no consumer for a message on {}", LogSafe.text(message.address()));
       return;
     }
+    message.track();
     try {
       entry.handler.handle(message);
     } catch (RuntimeException e) {

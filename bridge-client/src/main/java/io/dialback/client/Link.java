@@ -47,6 +47,9 @@ final class Link {
     void onErr(Link link, String address, Frame frame);
 
     void onLost(Link link, String reason);
+
+    /** The hub is stopping and asks this client to move to another hub. */
+    void onGoaway(Link link, String reason);
   }
 
   private record Pending(Promise<BridgeMessage> promise, long timeoutMs, String address) {}
@@ -65,6 +68,9 @@ final class Link {
   private long sweep = -1;
   private boolean binary;
   private boolean ended;
+
+  /** Deliveries handed to a consumer that expects to answer, not answered yet. */
+  private int outstanding;
 
   Link(BridgeClient client, Owner owner, NetSocket socket, HostAndPort hub, ClientOptions options) {
     this.client = client;
@@ -234,6 +240,32 @@ final class Link {
     socket.close();
   }
 
+  /** A delivery that expects an answer was handed to a consumer ({@code +1}) or answered. */
+  void outstanding(int delta) {
+    outstanding += delta;
+  }
+
+  /**
+   * Closes once no request has waited for a reply and no delivery for an answer for two looks in a
+   * row (50 ms apart: a call routed here just before the hub dropped the route still lands), or
+   * after {@code maxMs}.
+   */
+  void closeWhenIdle(long maxMs) {
+    long deadline = System.nanoTime() + maxMs * 1_000_000;
+    int[] quiet = {0};
+    client
+        .vertx()
+        .setPeriodic(
+            50,
+            t -> {
+              quiet[0] = pending.isEmpty() && outstanding <= 0 ? quiet[0] + 1 : 0;
+              if (ended || quiet[0] >= 2 || System.nanoTime() > deadline) {
+                client.vertx().cancelTimer(t);
+                close();
+              }
+            });
+  }
+
   // ---- in ----
 
   private void onServerFrame(Buffer payload) {
@@ -255,6 +287,15 @@ final class Link {
       case MESSAGE -> {
         if (address == null) {
           log.warn("ignoring a message without address");
+          return;
+        }
+        if (address.equals(Wire.HUB_GOAWAY) && frame.replyAddress() == null) {
+          Object body = frame.body();
+          owner.onGoaway(
+              this,
+              body instanceof JsonObject
+                  ? ((JsonObject) body).getString(Wire.GOAWAY_REASON)
+                  : "moving");
           return;
         }
         BridgeMessage message =

@@ -85,12 +85,56 @@ final class Reconnector {
     attempt = 0;
   }
 
-  /** A connection that was up ended: try the next hub at once (after a short backoff). */
+  /**
+   * A connection that was up ended: try another hub at once (after a short backoff), one picked at
+   * random among the others, so that the agents of a hub that died spread over the survivors rather
+   * than all landing on the next one.
+   */
   void lostConnected(String reason) {
     log.warn("{}; reconnecting", reason);
     attempt = 0;
-    hubIndex++;
+    hubIndex = other(hubIndex);
     schedule(options.backoff().delayMs(0));
+  }
+
+  /**
+   * Dials a hub of the list other than {@code current} (at random), for a client asked to move;
+   * {@code failed} hears why when there is none or it cannot be reached. Leaves the reconnect loop
+   * alone.
+   */
+  void dialOther(
+      HostAndPort current, BiConsumer<NetSocket, HostAndPort> connected, Consumer<String> failed) {
+    List<HostAndPort> hubs = options.hubs();
+    int here = hubs.indexOf(current);
+    if (hubs.size() < 2 || here < 0) {
+      failed.accept("the client knows no other hub");
+      return;
+    }
+    HostAndPort hub = hubs.get(other(here));
+    netClient
+        .connect(hub.port(), hub.host())
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                failed.accept("cannot reach " + hub + ": " + ar.cause().getMessage());
+              } else if (stopped) {
+                ar.result().close();
+                failed.accept("the client is closing");
+              } else {
+                hubIndex = hubs.indexOf(hub);
+                connected.accept(ar.result(), hub);
+              }
+            });
+  }
+
+  /** An index of the hub list other than {@code index}, at random (or {@code index} if alone). */
+  private int other(int index) {
+    int n = options.hubs().size();
+    if (n < 2) {
+      return index;
+    }
+    int here = Math.floorMod(index, n);
+    return (here + 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(n - 1)) % n;
   }
 
   /** An attempt failed (could not connect, or the connection ended before login). */

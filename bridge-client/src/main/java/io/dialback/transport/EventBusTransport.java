@@ -1,5 +1,6 @@
 package io.dialback.transport;
 
+import io.dialback.link.NoHandlerRetry;
 import io.dialback.wire.RawJsonCodec;
 import io.dialback.wire.Wire;
 import io.vertx.core.Future;
@@ -53,7 +54,15 @@ final class EventBusTransport implements Transport {
         new DeliveryOptions()
             .setSendTimeout(timeout.toMillis())
             .addHeader(Wire.HEADER_FROM, identity);
-    return vertx.eventBus().<Object>request(address, body, options).map(EventBusReply::new);
+    // An agent moving between hubs is briefly served by none: send again (nothing ran).
+    return NoHandlerRetry.<Message<Object>>send(
+            vertx,
+            timeout.toMillis(),
+            ms ->
+                vertx
+                    .eventBus()
+                    .request(address, body, new DeliveryOptions(options).setSendTimeout(ms)))
+        .map(EventBusReply::new);
   }
 
   @Override

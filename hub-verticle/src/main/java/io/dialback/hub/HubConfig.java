@@ -196,6 +196,15 @@ public record HubConfig(
                 + " see as the caller");
       }
       Integer agent = agentNames.get(key);
+      for (int j = 0; agent == null && j < tokens.size(); j++) {
+        for (String entry : tokens.get(j).names()) {
+          if (TokenGrant.isPattern(entry)
+              && key.length() >= entry.length()
+              && key.startsWith(TokenGrant.prefixOf(entry).toLowerCase(java.util.Locale.ROOT))) {
+            agent = j;
+          }
+        }
+      }
       if (agent != null) {
         throw s.fail(
             "auth.tokens",

@@ -59,16 +59,38 @@ public final class Wire {
    */
   public static final String HEADER_FROM = "dialback.from";
 
+  /**
+   * How many times a hub relayed a request whose consumer had left (hub-owned, never shown to
+   * peers: {@link Headers#toPeer} passes on only the caller identity of the hubs' namespace).
+   */
+  public static final String HEADER_RELAYS = "dialback.relays";
+
   // Hub addresses.
   public static final String HUB_LOGIN = "hub.login";
   public static final String HUB_AGENTS_LIST = "hub.agents.list";
   public static final String HUB_AGENTS_EVENTS = "hub.agents.events";
   public static final String HUB_PREFIX = "hub.";
 
+  /**
+   * Where a stopping hub tells a connection to move to another hub of its list (body {@code {hub,
+   * reason}}): the hub writes it, only to peers that logged in with {@link #LOGIN_MOVES}; no peer
+   * can send to or register it.
+   */
+  public static final String HUB_GOAWAY = "hub.goaway";
+
+  public static final String GOAWAY_REASON = "reason";
+
   // Login body and reply fields.
   public static final String LOGIN_TOKEN = "token";
   public static final String LOGIN_NAME = "name";
   public static final String LOGIN_META = "meta";
+
+  /**
+   * Login field: {@code true} when the peer moves to another hub of its list when its hub tells it
+   * to ({@link #HUB_GOAWAY}); a stopping hub then waits for it to go before it closes.
+   */
+  public static final String LOGIN_MOVES = "moves";
+
   public static final String LOGIN_IDENTITY = "identity";
   public static final String LOGIN_ROLE = "role";
   public static final String LOGIN_HUB = "hub";

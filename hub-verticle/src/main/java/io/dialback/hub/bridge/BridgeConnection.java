@@ -10,9 +10,12 @@ import io.dialback.wire.Frame;
 import io.dialback.wire.FrameException;
 import io.dialback.wire.FrameParser;
 import io.dialback.wire.FrameType;
+import io.dialback.wire.FrameWriter;
 import io.dialback.wire.Wire;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +35,6 @@ final class BridgeConnection implements FrameParser.Listener {
   private static final Logger log = LoggerFactory.getLogger(BridgeConnection.class);
   private static final AtomicLong IDS = new AtomicLong();
   private static final long CLOSE_GRACE_MS = 2_000;
-  private static final long MEMORY_RETRY_MS = 20;
 
   enum State {
     AWAITING_LOGIN,
@@ -68,9 +70,8 @@ final class BridgeConnection implements FrameParser.Listener {
   private Login who;
   private AgentRecord binding;
   private boolean binary;
-  private long memoryWaitSinceMs;
-  private int reservedFrameBytes;
-  private String reservedKey;
+  private boolean moves;
+  private final FrameRoom room;
 
   BridgeConnection(BridgeContext hub, Subscriptions subscriptions, Peer peer, Context context) {
     this.hub = hub;
@@ -102,6 +103,7 @@ final class BridgeConnection implements FrameParser.Listener {
     this.requests = new Requests(this);
     this.inbound = new Inbound(this, subscriptions);
     this.login = new LoginHandshake(this);
+    this.room = new FrameRoom(this);
   }
 
   void start() {
@@ -131,7 +133,7 @@ final class BridgeConnection implements FrameParser.Listener {
       refusals.frame(
           new FrameException(FailureCode.INTERNAL, "the hub failed to handle this frame"));
     } finally {
-      releaseFrameBuffer();
+      room.release();
     }
   }
 
@@ -178,59 +180,10 @@ final class BridgeConnection implements FrameParser.Listener {
         null);
   }
 
-  /**
-   * A frame larger than {@link Limits#SMALL_FRAME_BYTES} is read only while the identity's and the
-   * hub's frame-buffer budgets have room for it; until then the connection is not read.
-   */
+  /** A large frame begins: read it only when there is room ({@link FrameRoom}). */
   @Override
   public boolean admit(int length) {
-    if (length <= Limits.SMALL_FRAME_BYTES || state == State.CLOSED) {
-      return true;
-    }
-    Budget budget = hub.frameBuffers();
-    if (!budget.fits(length)) {
-      refusals.close(
-          CloseReason.MEMORY_PRESSURE,
-          FailureCode.TOO_LARGE,
-          "a frame of "
-              + length
-              + " bytes is more than the hub buffers for one peer ("
-              + Math.min(budget.perIdentity(), budget.total())
-              + ")",
-          null);
-      return false;
-    }
-    if (budget.tryTake(accountKey(), length)) {
-      reservedFrameBytes = length;
-      reservedKey = accountKey();
-      memoryWaitSinceMs = 0;
-      return true;
-    }
-    long now = System.nanoTime() / 1_000_000;
-    if (memoryWaitSinceMs == 0) {
-      memoryWaitSinceMs = now;
-    } else if (now - memoryWaitSinceMs > limits.defaultTimeoutMs()) {
-      refusals.close(
-          CloseReason.MEMORY_PRESSURE,
-          FailureCode.BUSY,
-          "no room to buffer a frame of "
-              + length
-              + " bytes for "
-              + limits.defaultTimeoutMs()
-              + " ms",
-          null);
-      return false;
-    }
-    pause(Pause.MEMORY);
-    hub.vertx().setTimer(MEMORY_RETRY_MS, t -> resume(Pause.MEMORY)); // reading asks again
-    return false;
-  }
-
-  private void releaseFrameBuffer() {
-    if (reservedFrameBytes > 0) {
-      hub.frameBuffers().give(reservedKey, reservedFrameBytes);
-      reservedFrameBytes = 0;
-    }
+    return state == State.CLOSED || room.admit(length);
   }
 
   // ---- frames out ----
@@ -262,7 +215,7 @@ final class BridgeConnection implements FrameParser.Listener {
     }
     parser.stop();
     outbox.flush();
-    io.vertx.core.Future<Void> written = peer.write(lastFrame);
+    Future<Void> written = peer.write(lastFrame);
     closed(reason);
     long grace = hub.vertx().setTimer(CLOSE_GRACE_MS, t -> peer.close());
     written.onComplete(
@@ -280,7 +233,7 @@ final class BridgeConnection implements FrameParser.Listener {
     state = State.CLOSED;
     hub.closed(this);
     parser.stop();
-    releaseFrameBuffer();
+    room.release();
     outbox.close();
     login.close();
     inbound.close();
@@ -295,11 +248,12 @@ final class BridgeConnection implements FrameParser.Listener {
   // ---- state ----
 
   /** The login succeeded: from now on frames are addressed ones, counted against {@code who}. */
-  void open(Login who, AgentRecord binding, boolean binary) {
+  void open(Login who, AgentRecord binding, boolean binary, boolean moves) {
     outbox.flush(); // what was written before login counts against the connection itself
     this.who = who;
     this.binding = binding;
     this.binary = binary;
+    this.moves = moves;
     meter.rekey(who.identity());
     state = State.OPEN;
     parser.setMaxFrameBytes(limits.maxFrameBytes());
@@ -312,6 +266,40 @@ final class BridgeConnection implements FrameParser.Listener {
     } else {
       context.runOnContext(v -> action.run());
     }
+  }
+
+  /**
+   * Whether the peer said at login that it moves to another hub when told ({@link
+   * Wire#LOGIN_MOVES}) and has not left yet: a stopping hub waits for it to go.
+   */
+  boolean willMove() {
+    return moves && state == State.OPEN;
+  }
+
+  /**
+   * The hub is stopping: tell a peer that moves to go to another hub, once its agent name may be
+   * taken over there (may run on any thread). Other peers are not told: they meet the close.
+   */
+  void goAway() {
+    onLoop(
+        () -> {
+          if (!willMove()) {
+            return;
+          }
+          Future<Void> ready =
+              binding == null ? Future.succeededFuture() : hub.registry().markMoving(binding);
+          ready.onComplete(
+              ar ->
+                  write(
+                      FrameWriter.message(
+                          Wire.HUB_GOAWAY,
+                          null,
+                          null,
+                          true,
+                          new JsonObject()
+                              .put(Wire.LOGIN_HUB, hub.hubName())
+                              .put(Wire.GOAWAY_REASON, "the hub is stopping"))));
+        });
   }
 
   /** The binding belongs to another connection now (a healed split): never release it. */

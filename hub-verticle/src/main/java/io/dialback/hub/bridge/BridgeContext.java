@@ -1,5 +1,6 @@
 package io.dialback.hub.bridge;
 
+import io.dialback.hub.cluster.ClusterRoutes;
 import io.dialback.hub.gate.AddressPolicy;
 import io.dialback.hub.gate.Gate;
 import io.dialback.hub.registry.AgentRegistry;
@@ -27,6 +28,11 @@ public final class BridgeContext {
   private final AtomicInteger boundPort = new AtomicInteger();
   private final AtomicInteger liveConnections = new AtomicInteger();
   private final AtomicInteger pendingRequests = new AtomicInteger();
+
+  /** After a clustered hub drained, how long it stays in the cluster before it leaves. */
+  private static final long LINGER_MS = 300;
+
+  private final AtomicInteger awaitingAnswers = new AtomicInteger();
   private final Map<String, Set<BridgeConnection>> waitingOn = new ConcurrentHashMap<>();
   private final Set<BridgeConnection> connections = ConcurrentHashMap.newKeySet();
   private final Guards guards;
@@ -168,21 +174,43 @@ public final class BridgeContext {
     pendingRequests.decrementAndGet();
   }
 
+  /** Deliveries to peers that wait for the peer's answer, hub-wide (changed by Deliveries). */
+  void awaiting(int delta) {
+    awaitingAnswers.addAndGet(delta);
+  }
+
+  /** How the cluster's routing to a consumer is withdrawn before the consumer goes. */
+  ClusterRoutes clusterRoutes() {
+    return vertx instanceof io.vertx.core.internal.VertxInternal internal
+            && internal.clusterManager() instanceof ClusterRoutes routes
+        ? routes
+        : ClusterRoutes.NONE;
+  }
+
   /** Requests of bridge connections waiting for replies, hub-wide. */
   public int pendingRequests() {
     return pendingRequests.get();
   }
 
   /**
-   * Stops taking new work and completes once the requests in flight are answered, or after {@code
-   * limits.drainTimeoutMs}. Every bridge verticle calls it; they share one drain.
+   * Stops taking new work, tells every connection that moves to go to another hub ({@link
+   * io.dialback.wire.Wire#HUB_GOAWAY}), and completes once the requests in flight and the
+   * deliveries waiting for answers are done and those connections have left (each registers on its
+   * new hub first, then closes here once idle), or after {@code limits.drainTimeoutMs}. Every
+   * bridge verticle calls it; they share one drain.
    */
   synchronized Future<Void> drain() {
     if (drained == null) {
       draining = true;
       Promise<Void> done = Promise.promise();
       long deadline = System.nanoTime() + limits.drainTimeoutMs() * 1_000_000;
-      log.info("draining: {} requests in flight", pendingRequests.get());
+      log.info(
+          "draining: {} requests in flight, {} connections told to move",
+          pendingRequests.get(),
+          connections.stream().filter(BridgeConnection::willMove).count());
+      for (BridgeConnection c : connections) {
+        c.goAway();
+      }
       awaitIdle(done, deadline);
       drained = done.future();
     }
@@ -191,11 +219,19 @@ public final class BridgeContext {
 
   private void awaitIdle(Promise<Void> done, long deadline) {
     int pending = pendingRequests.get();
-    if (pending <= 0 || System.nanoTime() > deadline) {
-      if (pending > 0) {
-        log.warn("stopping with {} requests still in flight", pending);
+    int awaiting = awaitingAnswers.get();
+    long movers = connections.stream().filter(BridgeConnection::willMove).count();
+    if ((pending <= 0 && awaiting <= 0 && movers == 0) || System.nanoTime() > deadline) {
+      if (pending > 0 || awaiting > 0 || movers > 0) {
+        log.warn(
+            "stopping with {} requests, {} answers still in flight and {} connections not moved",
+            pending,
+            awaiting,
+            movers);
       }
-      done.complete();
+      // Hubs whose view of the moved agents' addresses lags a little still get an answer here
+      // (no handlers: their callers send again) rather than silence from a hub that has left.
+      vertx.setTimer(vertx.isClustered() ? LINGER_MS : 1, t -> done.complete());
       return;
     }
     vertx.setTimer(20, t -> awaitIdle(done, deadline));

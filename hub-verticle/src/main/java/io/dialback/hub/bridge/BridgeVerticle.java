@@ -31,7 +31,7 @@ public final class BridgeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     server = vertx.createNetServer(options);
-    Subscriptions subscriptions = new Subscriptions(vertx.eventBus());
+    Subscriptions subscriptions = new Subscriptions(hub);
     server.connectHandler(
         socket -> new BridgeConnection(hub, subscriptions, new NetPeer(socket), context).start());
     return server

@@ -104,8 +104,8 @@ final class Deliveries {
           "a message body of type "
               + message.body().getClass().getName()
               + " cannot be written as JSON";
-      if (replyAddress != null) {
-        awaiting.remove(replyAddress);
+      if (replyAddress != null && awaiting.remove(replyAddress) != null) {
+        connection.hub.awaiting(-1);
         message.fail(FailureCode.INTERNAL.code(), FailureCode.INTERNAL.message(detail));
       }
       log.warn("[{}] dropped a message on {}: {}", connection, LogSafe.text(address), detail);
@@ -118,7 +118,7 @@ final class Deliveries {
   private String await(Awaiting waiting) {
     long now = System.nanoTime();
     // Every entry has the same lifetime, so the oldest are due first.
-    awaiting.expire(now, true, (id, m) -> {});
+    awaiting.expire(now, true, (id, m) -> connection.hub.awaiting(-1));
     if (awaiting.size() >= limits.maxPendingDeliveries()) {
       waiting.fail(
           FailureCode.BUSY.code(),
@@ -131,6 +131,7 @@ final class Deliveries {
     }
     String replyAddress = replyPrefix + (++count);
     awaiting.put(replyAddress, waiting, now + limits.maxTimeoutMs() * 1_000_000);
+    connection.hub.awaiting(1);
     return replyAddress;
   }
 
@@ -143,6 +144,7 @@ final class Deliveries {
     if (waiting == null) {
       return false;
     }
+    connection.hub.awaiting(-1);
     if (frame.failureCode() != null) {
       waiting.fail(frame.failureCode(), frame.message());
     } else {
@@ -155,6 +157,10 @@ final class Deliveries {
   void close() {
     String gone =
         FailureCode.UNAVAILABLE.message(connection.identity() + " disconnected before replying");
-    awaiting.drain((id, waiting) -> waiting.fail(FailureCode.UNAVAILABLE.code(), gone));
+    awaiting.drain(
+        (id, waiting) -> {
+          connection.hub.awaiting(-1);
+          waiting.fail(FailureCode.UNAVAILABLE.code(), gone);
+        });
   }
 }

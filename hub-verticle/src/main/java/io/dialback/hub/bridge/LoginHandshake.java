@@ -36,6 +36,7 @@ final class LoginHandshake {
   private boolean pending;
   private String countedIdentity;
   private boolean binaryAsked;
+  private boolean movesAsked;
 
   LoginHandshake(BridgeConnection connection) {
     this.connection = connection;
@@ -130,6 +131,9 @@ final class LoginHandshake {
     binaryAsked =
         body instanceof JsonObject
             && Boolean.TRUE.equals(((JsonObject) body).getValue(Wire.LOGIN_BINARY));
+    movesAsked =
+        body instanceof JsonObject
+            && Boolean.TRUE.equals(((JsonObject) body).getValue(Wire.LOGIN_MOVES));
     if (!hub.guards().connect(candidate.identity())) {
       refused(
           replyAddress,
@@ -177,7 +181,7 @@ final class LoginHandshake {
   private void loggedIn(Login who, AgentRecord record, String replyAddress) {
     hub.vertx().cancelTimer(timer);
     endPending();
-    connection.open(who, record, binaryAsked);
+    connection.open(who, record, binaryAsked, movesAsked);
     connection.write(
         FrameWriter.message(
             replyAddress,

@@ -1,5 +1,6 @@
 package io.dialback.hub.bridge;
 
+import io.dialback.link.NoHandlerRetry;
 import io.dialback.link.ReplyTable;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.FrameException;
@@ -16,7 +17,12 @@ import io.vertx.core.eventbus.ReplyFailure;
  * The peer's requests in flight: sent on the event bus expecting a reply, at most {@code
  * maxPendingRequests} at once; each reply or failure is written back to the peer's reply address. A
  * call to an agent is watched ({@link AgentWatch}) and fails at once when the agent is announced
- * gone; its late answer is then dropped.
+ * gone; its late answer is then dropped. A call to an agent that no consumer took is sent again for
+ * a while ({@link NoHandlerRetry}): the agent may be moving between hubs.
+ *
+ * <p>A draining hub refuses new requests with 503, except those of the connections it told to move
+ * ({@link BridgeConnection#willMove()}) until they have moved: refusing them would fail calls that
+ * the move is meant to save.
  */
 final class Requests {
   private final BridgeConnection connection;
@@ -38,13 +44,21 @@ final class Requests {
   /** Sends a request of the peer; its answer goes to {@code replyAddress}. */
   void send(String address, String replyAddress, Object body, DeliveryOptions options)
       throws FrameException {
-    if (hub.draining()) {
-      throw new FrameException(FailureCode.UNAVAILABLE, "the hub is shutting down");
-    }
+    checkDraining();
     checkPending();
-    Future<Message<Object>> reply = hub.vertx().eventBus().request(address, body, options);
-    started();
     String agent = Wire.agentNameOf(address);
+    Future<Message<Object>> reply =
+        agent == null
+            ? hub.vertx().eventBus().request(address, body, options)
+            : NoHandlerRetry.send(
+                hub.vertx(),
+                options.getSendTimeout(),
+                timeout ->
+                    hub.vertx()
+                        .eventBus()
+                        .request(
+                            address, body, new DeliveryOptions(options).setSendTimeout(timeout)));
+    started();
     if (agent != null) {
       watch.watch(
           replyAddress,
@@ -87,9 +101,7 @@ final class Requests {
       DeliveryOptions options,
       Object body)
       throws FrameException {
-    if (hub.draining()) {
-      throw new FrameException(FailureCode.UNAVAILABLE, "the hub is shutting down");
-    }
+    checkDraining();
     checkPending();
     start(
         new DirectCall(
@@ -163,6 +175,15 @@ final class Requests {
     if (direct.isEmpty()) {
       hub.vertx().cancelTimer(sweep);
       sweep = -1;
+    }
+  }
+
+  /**
+   * A draining hub refuses new requests, but not of a connection it told to move (not yet gone).
+   */
+  private void checkDraining() throws FrameException {
+    if (hub.draining() && !connection.willMove()) {
+      throw new FrameException(FailureCode.UNAVAILABLE, "the hub is shutting down");
     }
   }
 

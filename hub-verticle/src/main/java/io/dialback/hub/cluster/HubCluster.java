@@ -70,8 +70,8 @@ public final class HubCluster {
   }
 
   /** A cluster manager for {@code cfg}, to hand to {@link #vertx} and to the hub verticle. */
-  public static HazelcastClusterManager clusterManager(ClusterConfig cfg) {
-    return new HazelcastClusterManager(hazelcastConfig(cfg));
+  public static HubClusterManager clusterManager(ClusterConfig cfg) {
+    return new HubClusterManager(hazelcastConfig(cfg));
   }
 
   /**

@@ -84,7 +84,7 @@ public final class Gate {
     }
     String chosen = (String) name;
     if (chosen == null) {
-      if (grant.names().size() != 1) {
+      if (grant.nameNeeded()) {
         throw new FrameException(
             FailureCode.BAD_REQUEST,
             "token " + grant.id() + " may bind " + grant.names() + ": say which with name");
@@ -94,7 +94,7 @@ public final class Gate {
     if (!Wire.isValidAgentName(chosen)) {
       throw new FrameException(FailureCode.BAD_REQUEST, "invalid agent name \"" + chosen + "\"");
     }
-    if (!grant.names().contains(chosen)) {
+    if (!grant.mayBind(chosen)) {
       throw new FrameException(
           FailureCode.DENIED, "token " + grant.id() + " may not bind the name " + chosen);
     }

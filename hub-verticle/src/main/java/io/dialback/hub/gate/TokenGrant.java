@@ -14,6 +14,10 @@ import java.util.regex.PatternSyntaxException;
  * One entry of {@code auth.tokens}: a secret (or its SHA-256), the role it grants, for agents the
  * names it may bind, optionally the addresses its holder may use and when it expires.
  *
+ * <p>An agent token's {@code names} holds names ({@code alpha}) and patterns: a name's beginning
+ * followed by {@code *} ({@code edge-*}), which lets one token enrol a fleet. A pattern binds any
+ * valid name that begins with the prefix and is longer; still one live connection per name.
+ *
  * @param id a non-secret label for logs and audit lines; defaults to the role and first name
  * @param digest SHA-256 of the token, in hex: the only form in which the hub keeps it
  * @param allow address patterns (regular expressions) the holder may send to, publish to and
@@ -61,10 +65,13 @@ public record TokenGrant(
     }
     List<String> names = s.strings("names", List.of());
     for (String name : names) {
-      if (!Wire.isValidAgentName(name)) {
+      if (!Wire.isValidAgentName(isPattern(name) ? prefixOf(name) : name)) {
         throw s.fail(
             "names",
-            "\"" + name + "\" is not a valid agent name (letters, digits, _ and -, at most 64)");
+            "\""
+                + name
+                + "\" is neither a valid agent name (letters, digits, _ and -, at most 64) nor such"
+                + " a name's beginning followed by one * (edge-*)");
       }
     }
     if (role == Role.AGENT && names.isEmpty()) {
@@ -95,6 +102,36 @@ public record TokenGrant(
     }
     String id = s.string("id", role == Role.AGENT ? "agent:" + names.get(0) : "client");
     return new TokenGrant(id, digest, role, names, allow, expires);
+  }
+
+  /** Whether {@code entry} of {@code names} is a pattern ({@code edge-*}), not one name. */
+  public static boolean isPattern(String entry) {
+    return entry.endsWith("*");
+  }
+
+  /** What a name bound by pattern {@code entry} begins with. */
+  public static String prefixOf(String entry) {
+    return entry.substring(0, entry.length() - 1);
+  }
+
+  /**
+   * Whether the holder may bind {@code name}: listed as it is, or beginning with a pattern's prefix
+   * and longer than it (case counts, as in addresses).
+   */
+  public boolean mayBind(String name) {
+    for (String entry : names) {
+      if (isPattern(entry)
+          ? name.length() > entry.length() - 1 && name.startsWith(prefixOf(entry))
+          : entry.equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a login must say which name it binds: more than one, or a pattern. */
+  public boolean nameNeeded() {
+    return names.size() != 1 || isPattern(names.get(0));
   }
 
   /** Whether the holder may use {@code address} (always, without {@code allow} patterns). */

@@ -18,6 +18,14 @@ public interface AgentRegistry {
   /** Releases the name if it is still bound by this record's connection, and says {@code left}. */
   Future<Void> unbind(AgentRecord record);
 
+  /**
+   * The record's hub is stopping and has told its agent to move: another hub's connection may take
+   * the name over (and the move is announced as {@code joined} there, not as {@code left}).
+   */
+  default Future<Void> markMoving(AgentRecord record) {
+    return Future.succeededFuture();
+  }
+
   /** Every bound agent, ordered by name. */
   Future<List<AgentRecord>> list();
 

@@ -3,15 +3,9 @@ package io.dialback.hub.registry;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryEvictedListener;
-import com.hazelcast.map.listener.EntryExpiredListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.query.Predicates;
 import io.dialback.hub.cluster.HubCluster;
 import io.dialback.wire.FailureCode;
@@ -56,6 +50,9 @@ import org.slf4j.LoggerFactory;
 public final class ClusteredAgentRegistry implements AgentRegistry {
   private static final Logger log = LoggerFactory.getLogger(ClusteredAgentRegistry.class);
 
+  /** Marks a stored entry whose hub is stopping and whose agent moves. */
+  static final String MOVING = "moving";
+
   /** How long {@link #list()} waits for the cluster before it fails. */
   static final long LIST_WAIT_MS = 4000;
 
@@ -77,6 +74,9 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
     final Runnable lost;
     volatile String stored;
 
+    /** This hub is stopping and the agent moves: losing the name is expected, not a loss. */
+    volatile boolean moving;
+
     Binding(AgentRecord record, Runnable lost, String stored) {
       this.record = record;
       this.lost = lost;
@@ -95,7 +95,9 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
   public Future<Void> start() {
     return vertx.executeBlocking(
         () -> {
-          entryListener = map.addLocalEntryListener(new Announcer(), Predicates.alwaysTrue(), true);
+          entryListener =
+              map.addLocalEntryListener(
+                  new RegistryAnnouncer(vertx), Predicates.alwaysTrue(), true);
           membershipListener = hazelcast.getCluster().addMembershipListener(new Reaper());
           lifecycleListener =
               hazelcast
@@ -139,14 +141,15 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
           String previous = map.putIfAbsent(record.name(), stored, leaseMs, TimeUnit.MILLISECONDS);
           if (previous != null) {
             JsonObject holder = new JsonObject(previous);
-            if (isMember(holder.getString("member"))) {
+            if (isMember(holder.getString("member")) && !holder.getBoolean(MOVING, false)) {
               throw FailureCode.CONFLICT.exception(
                   "agent name "
                       + record.name()
                       + " is bound by a live connection on "
                       + holder.getString("hub"));
             }
-            // Its hub is gone (and its entry not yet cleaned up): take the name over.
+            // Its hub is gone (and its entry not yet cleaned up), or stopping and the agent moves
+            // here: take the name over.
             if (!map.replace(record.name(), previous, stored)) {
               throw FailureCode.CONFLICT.exception(
                   "agent name " + record.name() + " was bound at the same moment elsewhere");
@@ -154,6 +157,24 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
             map.setTtl(record.name(), leaseMs, TimeUnit.MILLISECONDS);
           }
           local.put(record.name(), new Binding(record, lost, stored));
+          return null;
+        },
+        false);
+  }
+
+  @Override
+  public Future<Void> markMoving(AgentRecord record) {
+    Binding binding = local.get(record.name());
+    if (binding == null || !binding.record.connectionId().equals(record.connectionId())) {
+      return Future.succeededFuture();
+    }
+    binding.moving = true;
+    return vertx.executeBlocking(
+        () -> {
+          String moving = new JsonObject(binding.stored).put(MOVING, true).encode();
+          if (map.replace(record.name(), binding.stored, moving)) {
+            binding.stored = moving;
+          }
           return null;
         },
         false);
@@ -260,6 +281,10 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
   }
 
   private void lose(Binding b, String holderHub) {
+    if (b.moving) {
+      local.remove(b.record.name(), b); // the agent moved to holderHub, as this hub asked it to
+      return;
+    }
     if (local.remove(b.record.name(), b)) {
       log.warn(
           "agent {} is now bound on {}; closing its connection here", b.record.name(), holderHub);
@@ -319,58 +344,6 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
             return null;
           },
           false);
-    }
-  }
-
-  /** Announces changes of the entries whose partition this member owns. */
-  private final class Announcer
-      implements EntryAddedListener<String, String>,
-          EntryRemovedListener<String, String>,
-          EntryExpiredListener<String, String>,
-          EntryEvictedListener<String, String>,
-          EntryUpdatedListener<String, String> {
-
-    @Override
-    public void entryAdded(EntryEvent<String, String> event) {
-      publish(Wire.EVENT_JOINED, event.getValue());
-    }
-
-    @Override
-    public void entryRemoved(EntryEvent<String, String> event) {
-      publish(Wire.EVENT_LEFT, event.getOldValue());
-    }
-
-    @Override
-    public void entryExpired(EntryEvent<String, String> event) {
-      publish(Wire.EVENT_LEFT, event.getOldValue());
-    }
-
-    @Override
-    public void entryEvicted(EntryEvent<String, String> event) {
-      publish(Wire.EVENT_LEFT, event.getOldValue());
-    }
-
-    @Override
-    public void entryUpdated(EntryEvent<String, String> event) {
-      if (event.getOldValue() == null || event.getValue() == null) {
-        return;
-      }
-      AgentRecord before = AgentRecord.fromStored(new JsonObject(event.getOldValue()));
-      AgentRecord after = AgentRecord.fromStored(new JsonObject(event.getValue()));
-      if (!before.hub().equals(after.hub())
-          || !before.connectionId().equals(after.connectionId())) {
-        publish(Wire.EVENT_LEFT, event.getOldValue());
-        publish(Wire.EVENT_JOINED, event.getValue());
-      }
-    }
-
-    private void publish(String kind, String stored) {
-      if (stored != null) {
-        vertx
-            .eventBus()
-            .publish(
-                Wire.HUB_AGENTS_EVENTS, AgentRecord.fromStored(new JsonObject(stored)).event(kind));
-      }
     }
   }
 }

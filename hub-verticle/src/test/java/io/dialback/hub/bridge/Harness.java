@@ -45,7 +45,7 @@ final class Harness implements AutoCloseable {
             cfg.policy(),
             registry,
             cfg.limits());
-    subscriptions = on(() -> new Subscriptions(vertx.eventBus()));
+    subscriptions = on(() -> new Subscriptions(hub));
   }
 
   Harness() {
