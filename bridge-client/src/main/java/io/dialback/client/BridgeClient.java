@@ -1,5 +1,7 @@
 package io.dialback.client;
 
+import io.dialback.conf.HubAddress;
+import io.dialback.link.ByteSocket;
 import io.dialback.logging.LogSafe;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.Frame;
@@ -11,10 +13,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.HostAndPort;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -44,7 +42,7 @@ public final class BridgeClient {
   private final Vertx vertx;
   private final Context context;
   private final ClientOptions options;
-  private final NetClient netClient;
+  private final Dialer dialer;
   private final Reconnector reconnector;
   private final Consumers consumers = new Consumers(e -> onContext(() -> removeConsumer(e)));
   private final Promise<LoginReply> firstLogin = Promise.promise();
@@ -62,14 +60,11 @@ public final class BridgeClient {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.options = options;
-    NetClientOptions net = options.net();
-    if (net.isSsl() && net.getHostnameVerificationAlgorithm() == null) {
-      // Verify the hub's certificate against its host name unless told otherwise ("" disables).
-      net.setHostnameVerificationAlgorithm("HTTPS");
-    }
-    this.netClient = vertx.createNetClient(net);
-    this.reconnector =
-        new Reconnector(vertx, context, options, netClient, this::opened, this::giveUp);
+    this.dialer =
+        options.dialer() != null
+            ? options.dialer()
+            : new HubDialer(vertx, options.net(), options.proxy());
+    this.reconnector = new Reconnector(vertx, context, options, dialer, this::opened, this::giveUp);
   }
 
   /** A client bound to the calling context (or a new event loop); call {@link #connect()}. */
@@ -229,7 +224,7 @@ public final class BridgeClient {
 
   // ---- connections ----
 
-  private void opened(NetSocket socket, HostAndPort hub) {
+  private void opened(ByteSocket socket, HubAddress hub) {
     if (state == ClientState.CLOSING || state == ClientState.CLOSED) {
       socket.close();
       return;
@@ -364,7 +359,7 @@ public final class BridgeClient {
     setState(ClientState.CLOSED);
     firstLogin.tryFail(cause);
     consumers.failAll(cause);
-    netClient.close();
+    dialer.close();
     if (closed != null) {
       closed.tryComplete();
     }
