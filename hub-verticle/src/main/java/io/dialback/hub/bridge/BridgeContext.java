@@ -27,6 +27,8 @@ public final class BridgeContext {
   private final AtomicInteger boundPort = new AtomicInteger();
   private final AtomicInteger liveConnections = new AtomicInteger();
   private final AtomicInteger pendingRequests = new AtomicInteger();
+  private final java.util.concurrent.atomic.LongAdder calls =
+      new java.util.concurrent.atomic.LongAdder();
   private final Map<String, Set<BridgeConnection>> waitingOn = new ConcurrentHashMap<>();
   private final Set<BridgeConnection> connections = ConcurrentHashMap.newKeySet();
   private final Guards guards;
@@ -156,6 +158,12 @@ public final class BridgeContext {
 
   void requestStarted() {
     pendingRequests.incrementAndGet();
+    calls.increment();
+  }
+
+  /** Requests bridge connections of this hub have made since it started. */
+  public long calls() {
+    return calls.sum();
   }
 
   void requestDone() {
@@ -171,7 +179,7 @@ public final class BridgeContext {
    * Stops taking new work and completes once the requests in flight are answered, or after {@code
    * limits.drainTimeoutMs}. Every bridge verticle calls it; they share one drain.
    */
-  synchronized Future<Void> drain() {
+  public synchronized Future<Void> drain() {
     if (drained == null) {
       draining = true;
       Promise<Void> done = Promise.promise();
