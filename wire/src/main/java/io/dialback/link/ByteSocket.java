@@ -39,9 +39,9 @@ public interface ByteSocket {
   }
 
   /**
-   * A WebSocket: each frame goes out as one binary message holding the bytes a TCP frame holds;
-   * what comes in is read as one byte stream of the binary messages' data; a text message ends the
-   * connection (status 1003).
+   * A WebSocket: each write goes out as one binary message holding whole frames, the bytes TCP
+   * would carry; what comes in is read as one byte stream of the binary messages' data; a text
+   * message ends the connection (status 1003).
    */
   static ByteSocket of(WebSocketBase webSocket) {
     return new WebSocketByteSocket(webSocket);

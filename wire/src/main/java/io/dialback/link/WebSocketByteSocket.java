@@ -6,18 +6,18 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
 
 /**
- * A bridge connection's bytes over a WebSocket. Out: every frame is one binary message (a batch of
- * frames from the outbox is cut at the frames' length prefixes), so a peer that reads messages gets
- * exactly one frame from each. In: the data of binary messages (and of their continuation frames)
- * is passed on as a byte stream, as TCP would deliver it, so the same frame parser, with the same
- * bounds, reads both; message boundaries mean nothing to it. A text message is not part of the
+ * A bridge connection's bytes over a WebSocket. Out: each write is one binary message holding whole
+ * frames — one, or the several an {@link Outbox} gathered in one turn of the event loop, exactly as
+ * they would go out over TCP (one message per frame measured four times slower at 64 calls in
+ * flight: every message is a flush and a system call). A frame is never split across messages; the
+ * WebSocket layer may cut a large message into continuation frames. In: the data of binary messages
+ * is passed on as one byte stream, as TCP would deliver it, so the same frame parser with the same
+ * bounds reads both; message boundaries mean nothing to it. A text message is not part of the
  * protocol and ends the connection.
  */
 final class WebSocketByteSocket implements ByteSocket {
   /** The WebSocket close status for data of a type the endpoint does not accept. */
   static final short UNSUPPORTED_DATA = 1003;
-
-  private static final int PREFIX = 4;
 
   private final WebSocketBase webSocket;
   private boolean inText;
@@ -54,19 +54,7 @@ final class WebSocketByteSocket implements ByteSocket {
 
   @Override
   public Future<Void> write(Buffer frames) {
-    int length = frames.length();
-    int at = 0;
-    Future<Void> last = null;
-    while (at < length) {
-      int end = length - at >= PREFIX ? at + PREFIX + frames.getInt(at) : length;
-      if (end <= at || end > length) {
-        end = length; // not whole frames after all: send the rest as it is
-      }
-      Buffer message = at == 0 && end == length ? frames : frames.slice(at, end);
-      last = webSocket.writeBinaryMessage(message);
-      at = end;
-    }
-    return last == null ? Future.succeededFuture() : last;
+    return webSocket.writeBinaryMessage(frames);
   }
 
   @Override
