@@ -110,8 +110,6 @@ public final class HubVerticle extends VerticleBase {
               vertx.eventBus().consumer(Wire.HUB_AGENTS_LIST, this::listAgents);
               // Calls waiting on an agent fail as soon as any hub announces it left.
               vertx.eventBus().<JsonObject>consumer(Wire.HUB_AGENTS_EVENTS, this::onAgentEvent);
-              stats = new HubStats(vertx, bridge, registry);
-              stats.start();
               return prepareTls(cfg.tls(), cfg.host())
                   .compose(
                       selfSigned ->
@@ -122,6 +120,8 @@ public final class HubVerticle extends VerticleBase {
             })
         .onSuccess(
             id -> {
+              stats = new HubStats(vertx, bridge, registry); // once the hub knows its name
+              stats.start();
               logReady(cfg);
               watchConf(cfg);
               // Tokens can expire while their connections are open.

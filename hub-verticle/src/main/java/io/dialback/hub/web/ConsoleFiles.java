@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -24,10 +25,22 @@ final class ConsoleFiles {
 
   private final Map<String, Buffer> contents = new java.util.HashMap<>();
 
-  ConsoleFiles() {
-    for (String file : Map.copyOf(FILES).values()) {
+  /**
+   * @param bridgePath where the page finds the bridge (written into the page, HTML-escaped)
+   */
+  ConsoleFiles(String bridgePath) {
+    for (String file : FILES.values()) {
       contents.computeIfAbsent(file, ConsoleFiles::read);
     }
+    String page = contents.get("index.html").toString(StandardCharsets.UTF_8);
+    contents.put("index.html", Buffer.buffer(page.replace("{{BRIDGE_PATH}}", escape(bridgePath))));
+  }
+
+  private static String escape(String text) {
+    return text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 
   /** Serves the file at the request's path; false if there is none. */

@@ -60,7 +60,7 @@ public final class WebVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     access = new BridgeAccess(hub, context);
-    console = web.console() ? new ConsoleFiles() : null;
+    console = web.console() ? new ConsoleFiles(web.path()) : null;
     server = vertx.createHttpServer(options).requestHandler(this::handle);
     return server
         .listen()
@@ -89,7 +89,8 @@ public final class WebVerticle extends VerticleBase {
         .putHeader("Content-Security-Policy", CSP)
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("X-Frame-Options", "SAMEORIGIN")
-        .putHeader("Referrer-Policy", "no-referrer")
+        // Not no-referrer: with it, browsers send "Origin: null" on the console's own form post.
+        .putHeader("Referrer-Policy", "same-origin")
         .putHeader("Cross-Origin-Opener-Policy", "same-origin")
         .putHeader("Cross-Origin-Resource-Policy", "same-origin");
     String path = request.path();
