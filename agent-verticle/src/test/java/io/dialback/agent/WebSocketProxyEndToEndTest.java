@@ -251,4 +251,20 @@ class WebSocketProxyEndToEndTest {
     assertThat(proxy.logText())
         .containsPattern(Pattern.compile("refused 127\\.0\\.0\\.1:" + httpPort));
   }
+
+  @Test
+  void theShellGoesThroughASocks5ProxyOverTcpAndWebSocket() throws Exception {
+    String socks = "socks5://" + PROXY_USER + "@127.0.0.1:" + proxyPort;
+    long before =
+        proxy.countLog(
+            "socks5 tunnel \\d+ to 127\\.0\\.0\\.1:(" + bridgePort + "|" + httpPort + ")$");
+    for (String hubAddress : List.of("127.0.0.1:" + bridgePort, ws())) {
+      JavaProcess.Result list = shell(Map.of(), "--hub", hubAddress, "--proxy", socks, "list");
+      assertThat(list.exitCode()).as(list.err()).isZero();
+    }
+    assertThat(
+            proxy.countLog(
+                "socks5 tunnel \\d+ to 127\\.0\\.0\\.1:(" + bridgePort + "|" + httpPort + ")$"))
+        .isEqualTo(before + 2);
+  }
 }
