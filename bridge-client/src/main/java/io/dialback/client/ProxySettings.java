@@ -37,7 +37,12 @@ public record ProxySettings(ProxyOptions proxy, List<String> noProxy) {
   public static ProxySettings from(Settings section, Map<String, String> env) {
     section.onlyKeys("type", "host", "port", "username", "password");
     List<String> noProxy = noProxy(env);
-    if (!section.has("type") && !section.has("host")) {
+    boolean configured =
+        !section.json().isEmpty()
+            || section.has("type")
+            || section.has("host")
+            || section.has("port");
+    if (!configured) {
       try {
         return fromEnvironment(env);
       } catch (IllegalArgumentException e) {

@@ -27,11 +27,6 @@ public final class BridgeAccess {
     this.subscriptions = new Subscriptions(context.owner().eventBus());
   }
 
-  /** The hub this access leads into. */
-  public BridgeContext hub() {
-    return hub;
-  }
-
   /** Serves the bridge protocol over an accepted WebSocket. */
   public void webSocket(ServerWebSocket webSocket) {
     new BridgeConnection(hub, subscriptions, new WebSocketPeer(webSocket), context).start();
