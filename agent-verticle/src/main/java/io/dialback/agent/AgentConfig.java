@@ -3,8 +3,9 @@ package io.dialback.agent;
 import io.dialback.agent.fs.FsSettings;
 import io.dialback.agent.fs.UploadLimits;
 import io.dialback.client.ClientOptions;
+import io.dialback.client.ProxySettings;
 import io.dialback.conf.ConfigException;
-import io.dialback.conf.HostPort;
+import io.dialback.conf.HubAddress;
 import io.dialback.conf.Settings;
 import io.dialback.tls.Fingerprints;
 import io.dialback.wire.Wire;
@@ -34,7 +35,8 @@ public record AgentConfig(
     Duration initialBackoff,
     Duration maxBackoff,
     JsonObject meta,
-    List<ServiceSpec> services) {
+    List<ServiceSpec> services,
+    ProxySettings proxy) {
 
   public static final String ENV_PREFIX = "DIALBACK_AGENT_";
 
@@ -96,7 +98,8 @@ public record AgentConfig(
         "reconnect",
         "meta",
         "fs",
-        "services");
+        "services",
+        "proxy");
     String name = s.requiredString("name");
     if (!Wire.isValidAgentName(name)) {
       throw s.fail(
@@ -107,11 +110,11 @@ public record AgentConfig(
     }
     List<String> hubs = s.strings("hubs", List.of("127.0.0.1:7000"));
     if (hubs.isEmpty()) {
-      throw s.fail("hubs", "is empty: list at least one hub as host:port");
+      throw s.fail("hubs", "is empty: list at least one hub as host:port or ws://host:port/path");
     }
     for (String hub : hubs) {
       try {
-        HostPort.parse(hub);
+        HubAddress.parse(hub);
       } catch (IllegalArgumentException e) {
         throw s.fail("hubs", e.getMessage());
       }
@@ -190,7 +193,8 @@ public record AgentConfig(
         Duration.ofMillis(initial),
         Duration.ofMillis(max),
         meta == null ? new JsonObject() : (JsonObject) meta,
-        List.copyOf(services));
+        List.copyOf(services),
+        ProxySettings.from(s.section("proxy"), env));
   }
 
   /** The bridge client options this agent dials with. */
@@ -214,7 +218,8 @@ public record AgentConfig(
             .net(net)
             .pingInterval(pingInterval)
             .pingTimeout(pingTimeout)
-            .backoff(initialBackoff, maxBackoff, 0.25);
+            .backoff(initialBackoff, maxBackoff, 0.25)
+            .proxy(proxy);
     if (token != null) {
       builder.token(token);
     }

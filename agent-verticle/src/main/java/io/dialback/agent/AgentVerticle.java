@@ -183,11 +183,12 @@ public final class AgentVerticle extends VerticleBase {
       registrations.add(client.consumer(address, this::forward));
     }
     log.info(
-        "agent {} sharing {} ({}) via {}",
+        "agent {} sharing {} ({}) via {}{}",
         cfg.name(),
         root,
         cfg.fs().writable() ? "writable" : "read-only",
-        cfg.hubs());
+        cfg.hubs(),
+        cfg.proxy().proxy() == null ? "" : " through " + cfg.proxy());
     client
         .connect()
         .onSuccess(connected::tryComplete)

@@ -4,7 +4,8 @@ import io.dialback.agent.AgentVerticle;
 import io.dialback.client.BridgeClient;
 import io.dialback.client.ClientOptions;
 import io.dialback.client.LoginReply;
-import io.dialback.conf.HostPort;
+import io.dialback.client.ProxySettings;
+import io.dialback.conf.HubAddress;
 import io.dialback.wire.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -50,9 +51,20 @@ public final class ShellCommand implements Callable<Integer> {
       names = "--hub",
       required = true,
       split = ",",
-      paramLabel = "HOST:PORT",
-      description = "Hub(s) to dial, in order (repeat or separate with commas).")
+      paramLabel = "HOST:PORT|ws[s]://HOST:PORT/PATH",
+      description =
+          "Hub(s) to dial, in order (repeat or separate with commas): a bridge port, or a hub's"
+              + " WebSocket endpoint.")
   List<String> hubs;
+
+  @Option(
+      names = "--proxy",
+      paramLabel = "URL",
+      defaultValue = "${env:HTTPS_PROXY}",
+      description =
+          "Dial through this proxy: http://[USER:PASS@]HOST:PORT (CONNECT) or socks5://HOST:PORT"
+              + " (default: $HTTPS_PROXY; hosts in $NO_PROXY are dialled directly).")
+  String proxy;
 
   @Option(
       names = "--token",
@@ -113,9 +125,15 @@ public final class ShellCommand implements Callable<Integer> {
       return Shell.USAGE;
     }
     try {
-      hubs.forEach(HostPort::parse);
+      hubs.forEach(HubAddress::parse);
     } catch (IllegalArgumentException e) {
       System.err.println("dialback: --hub: " + e.getMessage());
+      return Shell.USAGE;
+    }
+    try {
+      proxySettings();
+    } catch (IllegalArgumentException e) {
+      System.err.println("dialback: --proxy: " + e.getMessage());
       return Shell.USAGE;
     }
     boolean oneShot = command != null && !command.isEmpty();
@@ -172,6 +190,7 @@ public final class ShellCommand implements Callable<Integer> {
             .token(token)
             .net(net())
             .backoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.25)
+            .proxy(proxySettings())
             .maxConnectAttempts(oneShot ? Math.max(3, hubs.size()) : -1);
     if (tls && pin != null) {
       options.pin(pin);
@@ -205,13 +224,32 @@ public final class ShellCommand implements Callable<Integer> {
               .put("trustCertPath", trust == null ? null : trust.toString())
               .put("pin", pin));
     }
-    AgentVerticle agent = new AgentVerticle(Map.of());
+    Map<String, String> proxyEnv = new java.util.HashMap<>();
+    if (proxy != null && !proxy.isBlank()) {
+      proxyEnv.put("HTTPS_PROXY", proxy);
+      proxyEnv.put("NO_PROXY", String.join(",", noProxy()));
+    }
+    AgentVerticle agent = new AgentVerticle(proxyEnv);
     vertx
         .deployVerticle(agent, new DeploymentOptions().setConfig(conf))
         .await(30, TimeUnit.SECONDS);
     Future<LoginReply> connected = agent.connected();
     connected.await(60, TimeUnit.SECONDS);
     return agent.client();
+  }
+
+  /** {@code --proxy} (or {@code HTTPS_PROXY}), with {@code NO_PROXY}'s exceptions. */
+  private ProxySettings proxySettings() {
+    if (proxy == null || proxy.isBlank()) {
+      return ProxySettings.NONE;
+    }
+    return new ProxySettings(ProxySettings.parseUrl(proxy.trim()), noProxy());
+  }
+
+  private static List<String> noProxy() {
+    String value =
+        System.getenv("NO_PROXY") != null ? System.getenv("NO_PROXY") : System.getenv("no_proxy");
+    return value == null ? List.of() : List.of(value.split(","));
   }
 
   private NetClientOptions net() {

@@ -314,6 +314,16 @@ class AgentEndToEndTest {
           JsonArray agents = hubCall("hub.agents.list", new JsonObject()).getJsonArray("agents");
           return agents.size() == 2;
         });
+    // Listed at login, an agent registers its addresses right after: wait for those too.
+    Await.until(
+        "alpha's addresses registered again",
+        Duration.ofSeconds(10),
+        () ->
+            hub.vertx
+                .eventBus()
+                .request("agent.alpha.fs.stat", new JsonObject().put("path", ""))
+                .transform(ar -> io.vertx.core.Future.succeededFuture(ar.succeeded()))
+                .await(10, TimeUnit.SECONDS));
     assertThat(
             text(hubCall("agent.alpha.fs.read", new JsonObject().put("path", "docs/readme.txt"))))
         .isEqualTo("alpha's readme");

@@ -62,7 +62,8 @@ public final class BenchMain implements Callable<Integer> {
       split = ",",
       paramLabel = "WHAT",
       description =
-          "Run only these parts: raw, stock, dialback, tls, cluster, files, frames (comma-separated).")
+          "Run only these parts: raw, stock, dialback, tls, websocket, cluster, files, frames"
+              + " (comma-separated; websocket with files adds the WebSocket transfer).")
   java.util.Set<String> only = java.util.Set.of();
 
   @Option(
@@ -167,6 +168,21 @@ public final class BenchMain implements Callable<Integer> {
         .put("text", "abcdefghijklmnopqrstuvwxyz0123456789");
   }
 
+  private static final java.util.Map<String, String> LABELS =
+      java.util.Map.of(
+          "stock", "stock bridge",
+          "dialback", "dialback hub",
+          "websocket", "dialback hub over WebSocket");
+
+  /** A hub of kind {@code bridge} in {@code vertx}: where its agent and client connect. */
+  private static String hubAddress(String bridge, Vertx vertx) throws Exception {
+    return switch (bridge) {
+      case "stock" -> "127.0.0.1:" + Setups.stock(vertx);
+      case "websocket" -> Setups.webSocketHub(vertx);
+      default -> "127.0.0.1:" + Setups.hub(vertx);
+    };
+  }
+
   private void messaging(Duration warmup, Duration measure) throws Exception {
     Vertx serverSide = Vertx.vertx();
     Vertx clientSide = Vertx.vertx();
@@ -197,7 +213,7 @@ public final class BenchMain implements Callable<Integer> {
       close(serverSide, clientSide);
     }
 
-    for (String bridge : new String[] {"stock", "dialback"}) {
+    for (String bridge : new String[] {"stock", "dialback", "websocket"}) {
       if (!wanted(bridge)) {
         continue;
       }
@@ -205,11 +221,11 @@ public final class BenchMain implements Callable<Integer> {
       Vertx agentVertx = Vertx.vertx();
       Vertx clientVertx = Vertx.vertx();
       try {
-        int port = bridge.equals("stock") ? Setups.stock(hubVertx) : Setups.hub(hubVertx);
-        BridgeClient agent = Setups.echoAgent(agentVertx, port);
-        BridgeClient client = Setups.client(clientVertx, port, Setups.CLIENT_TOKEN, null);
+        String address = hubAddress(bridge, hubVertx);
+        BridgeClient agent = Setups.echoAgent(agentVertx, address);
+        BridgeClient client = Setups.client(clientVertx, address, Setups.CLIENT_TOKEN, null, true);
         Context hubCtx = Setups.consumerContext(hubVertx, Setups.ECHO);
-        String name = bridge.equals("stock") ? "stock bridge" : "dialback hub";
+        String name = LABELS.get(bridge);
         for (int inFlight : new int[] {1, 64}) {
           long[] seq = {0};
           Supplier<Future<?>> fromHub =
@@ -288,16 +304,22 @@ public final class BenchMain implements Callable<Integer> {
         return;
       }
 
-      for (String run : new String[] {"stock.base64", "dialback.base64", "dialback.binary"}) {
+      List<String> runs =
+          new ArrayList<>(List.of("stock.base64", "dialback.base64", "dialback.binary"));
+      if (only.isEmpty() || only.contains("websocket")) {
+        runs.add("websocket.binary");
+      }
+      for (String run : runs) {
         boolean stock = run.startsWith("stock");
         boolean binary = run.endsWith("binary");
         Vertx hubVertx = Vertx.vertx();
         Vertx agentVertx = Vertx.vertx();
         Vertx clientVertx = Vertx.vertx();
         try {
-          int port = stock ? Setups.stock(hubVertx) : Setups.hub(hubVertx);
-          Setups.fileAgent(agentVertx, port, root);
-          BridgeClient client = Setups.client(clientVertx, port, Setups.CLIENT_TOKEN, null, binary);
+          String address = hubAddress(run.substring(0, run.indexOf('.')), hubVertx);
+          Setups.fileAgent(agentVertx, address, root);
+          BridgeClient client =
+              Setups.client(clientVertx, address, Setups.CLIENT_TOKEN, null, binary);
           Path target = dir.resolve(run + ".copy");
           double best = Double.MAX_VALUE;
           for (int i = 0; i < fileRuns(); i++) {
@@ -310,7 +332,7 @@ public final class BenchMain implements Callable<Integer> {
             best = Math.min(best, result.nanos() / 1e9);
           }
           report.file(
-              (stock ? "stock bridge" : "dialback hub")
+              LABELS.get(run.substring(0, run.indexOf('.')))
                   + (binary
                       ? ": fs.read chunks, binary extension"
                       : ": fs.read chunks, base64 JSON"),

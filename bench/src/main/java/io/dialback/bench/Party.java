@@ -48,8 +48,7 @@ public final class Party {
         System.out.println("listening on " + port);
       }
       case "hub" -> hub(Path.of(args[1]));
-      case "echo-agent" ->
-          echoAgent(Integer.parseInt(args[1]), args.length > 2 && args[2].equals("--tls"));
+      case "echo-agent" -> echoAgent(args[1], args.length > 2 && args[2].equals("--tls"));
       default -> throw new IllegalArgumentException("unknown party " + args[0]);
     }
     System.out.flush();
@@ -72,6 +71,9 @@ public final class Party {
     vertx.deployVerticle(hub, new DeploymentOptions().setConfig(conf)).await(60, TimeUnit.SECONDS);
     serveLoad(vertx);
     System.out.println("listening on " + hub.actualPort());
+    if (hub.httpPort() > 0) {
+      System.out.println("http on " + hub.httpPort());
+    }
   }
 
   /**
@@ -128,10 +130,11 @@ public final class Party {
         j.getLong("failures"));
   }
 
-  private static void echoAgent(int port, boolean tls) throws Exception {
+  /** An echo agent at {@code hub}: a port of 127.0.0.1, or a {@code ws://} address. */
+  private static void echoAgent(String hub, boolean tls) throws Exception {
     ClientOptions.Builder options =
         ClientOptions.builder()
-            .hub("127.0.0.1", port)
+            .hubs(List.of(hub.matches("\\d+") ? "127.0.0.1:" + hub : hub))
             .token(Setups.AGENT_TOKEN)
             .name("bench")
             .binary(true);

@@ -60,22 +60,27 @@ final class ProcessBench {
       raw(false);
       raw(true);
     }
-    for (String bridge : new String[] {"stock", "dialback", "tls"}) {
+    for (String bridge : new String[] {"stock", "dialback", "tls", "websocket"}) {
       if (!wanted.isEmpty() && !wanted.contains(bridge)) {
         continue;
       }
       boolean stock = bridge.equals("stock");
       boolean tls = bridge.equals("tls");
+      boolean ws = bridge.equals("websocket");
       try {
-        JavaProcess hub = stock ? party("stock", List.of("stock")) : hub(hubConf(tls, null));
-        int port = portOf(hub);
-        party("agent", List.of("echo-agent", String.valueOf(port), tls ? "--tls" : "-"));
-        String name = stock ? "stock bridge" : tls ? "dialback hub, TLS" : "dialback hub";
-        String key = stock ? "stock" : tls ? "tls" : "dialback";
+        JavaProcess hub = stock ? party("stock", List.of("stock")) : hub(hubConf(tls, null, ws));
+        String address = ws ? "ws://127.0.0.1:" + httpPortOf(hub) + "/bridge" : null;
+        String port = String.valueOf(portOf(hub));
+        party("agent", List.of("echo-agent", ws ? address : port, tls ? "--tls" : "-"));
+        String name =
+            stock
+                ? "stock bridge"
+                : tls ? "dialback hub, TLS" : ws ? "dialback hub over WebSocket" : "dialback hub";
+        String key = bridge;
         Vertx vertx = Vertx.vertx();
-        BridgeClient client = client(vertx, port, tls);
+        BridgeClient client = client(vertx, ws ? address : "127.0.0.1:" + port, tls);
         for (int inFlight : new int[] {1, 64}) {
-          if (!tls) {
+          if (!tls && !ws) {
             loadInHub(client, warmup, Duration.ofMillis(1), inFlight);
             double cpu0 = cpuSeconds(hub.pid());
             Load.Result r = loadInHub(client, Duration.ZERO, measure, inFlight);
@@ -153,7 +158,7 @@ final class ProcessBench {
       }
       party("agent", List.of("echo-agent", String.valueOf(ports[0]), "-"));
       Vertx vertx = Vertx.vertx();
-      BridgeClient client = client(vertx, ports[1], false);
+      BridgeClient client = client(vertx, "127.0.0.1:" + ports[1], false);
       Thread.sleep(1000); // the agent's registrations spread to hub 2
       for (int inFlight : new int[] {1, 64}) {
         long[] seq = {0};
@@ -177,19 +182,23 @@ final class ProcessBench {
     Path root = file.getParent();
     long size = Files.size(file);
     for (String run :
-        new String[] {"stock.base64", "dialback.base64", "dialback.binary", "tls.binary"}) {
+        new String[] {
+          "stock.base64", "dialback.base64", "dialback.binary", "tls.binary", "websocket.binary"
+        }) {
       boolean stock = run.startsWith("stock");
       boolean tls = run.startsWith("tls");
+      boolean ws = run.startsWith("websocket");
       boolean binary = run.endsWith("binary");
       Vertx vertx = Vertx.vertx();
       try {
-        JavaProcess hub = stock ? party("stock", List.of("stock")) : hub(hubConf(tls, null));
-        int port = portOf(hub);
+        JavaProcess hub = stock ? party("stock", List.of("stock")) : hub(hubConf(tls, null, ws));
+        String address =
+            ws ? "ws://127.0.0.1:" + httpPortOf(hub) + "/bridge" : "127.0.0.1:" + portOf(hub);
         String pin = tls ? fingerprint() : null;
         JsonObject agent =
             new JsonObject()
                 .put("name", "files")
-                .put("hubs", new JsonArray().add("127.0.0.1:" + port))
+                .put("hubs", new JsonArray().add(address))
                 .put("token", Setups.AGENT_TOKEN)
                 .put("root", root.toString());
         if (tls) {
@@ -208,7 +217,7 @@ final class ProcessBench {
         files.awaitLog("connected to", START);
         ClientOptions.Builder options =
             ClientOptions.builder()
-                .hub("127.0.0.1", port)
+                .hubs(List.of(address))
                 .token(Setups.CLIENT_TOKEN)
                 .binary(binary);
         if (tls) {
@@ -229,7 +238,11 @@ final class ProcessBench {
           best = Math.min(best, result.nanos() / 1e9);
         }
         report.file(
-            (stock ? "stock bridge" : tls ? "dialback hub, TLS" : "dialback hub")
+            (stock
+                    ? "stock bridge"
+                    : tls
+                        ? "dialback hub, TLS"
+                        : ws ? "dialback hub over WebSocket" : "dialback hub")
                 + (binary ? ": fs.read chunks, binary extension" : ": fs.read chunks, base64 JSON"),
             run,
             size,
@@ -274,7 +287,15 @@ final class ProcessBench {
   }
 
   private JsonObject hubConf(boolean tls, JsonObject cluster) {
+    return hubConf(tls, cluster, false);
+  }
+
+  /** {@code http}: with the http port (WebSocket bridge at /bridge, no console). */
+  private JsonObject hubConf(boolean tls, JsonObject cluster, boolean http) {
     JsonObject conf = Setups.hubConf(0);
+    if (http) {
+      conf.put("http", new JsonObject().put("port", 0).put("console", false));
+    }
     if (hubLoops > 0) {
       conf.put("instances", hubLoops);
     } else {
@@ -309,9 +330,9 @@ final class ProcessBench {
     return args;
   }
 
-  private BridgeClient client(Vertx vertx, int port, boolean tls) throws Exception {
+  private BridgeClient client(Vertx vertx, String hub, boolean tls) throws Exception {
     ClientOptions.Builder options =
-        ClientOptions.builder().hub("127.0.0.1", port).token(Setups.CLIENT_TOKEN).binary(true);
+        ClientOptions.builder().hubs(List.of(hub)).token(Setups.CLIENT_TOKEN).binary(true);
     if (tls) {
       options.net(Party.trustingTls());
     }
@@ -327,6 +348,15 @@ final class ProcessBench {
     parties.add(p);
     // Whole lines the party prints: the hub's own log says "listening on" too, before its port.
     return p.awaitLog("(?m)^(listening on \\d+|ready)$", START);
+  }
+
+  private static int httpPortOf(JavaProcess p) throws Exception {
+    p.awaitLog("(?m)^http on \\d+$", START);
+    Matcher m = Pattern.compile("(?m)^http on (\\d+)$").matcher(p.logText());
+    if (!m.find()) {
+      throw new IllegalStateException(p + " printed no http port");
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   private static int portOf(JavaProcess p) throws IOException {

@@ -182,6 +182,16 @@ final class Report {
         "file transfer, base64 JSON, vs the stock bridge",
         mibPerSecond("dialback.base64") / mibPerSecond("stock.base64"),
         2.0);
+    target(
+        lines,
+        "client → hub → agent over WebSocket vs over TCP, 64 in flight",
+        perSecond("websocket.client-agent", 64) / perSecond("dialback.client-agent", 64),
+        0.7);
+    target(
+        lines,
+        "file transfer, binary extension, over WebSocket vs over TCP",
+        mibPerSecond("websocket.binary") / mibPerSecond("dialback.binary"),
+        0.7);
     if (scale != null && scale.connected() >= 10_000) {
       target(
           lines,

@@ -55,6 +55,14 @@ final class Setups {
     return hub.actualPort();
   }
 
+  /** Our hub in {@code vertx} with its {@code http} port; returns its WebSocket address. */
+  static String webSocketHub(Vertx vertx) throws Exception {
+    HubVerticle hub = new HubVerticle(Map.of());
+    JsonObject conf = hubConf(0).put("http", new JsonObject().put("port", 0).put("console", false));
+    vertx.deployVerticle(hub, new DeploymentOptions().setConfig(conf)).await(30, TimeUnit.SECONDS);
+    return "ws://127.0.0.1:" + hub.httpPort() + "/bridge";
+  }
+
   /** Two clustered hubs (in-process, loopback, their own cluster name); returns their ports. */
   static int[] clusteredHubs(Vertx[] out) throws Exception {
     int[] clusterPorts = {Ports.free(), Ports.free()};
@@ -144,8 +152,14 @@ final class Setups {
    */
   static BridgeClient client(Vertx vertx, int port, String token, String name, boolean binary)
       throws Exception {
+    return client(vertx, "127.0.0.1:" + port, token, name, binary);
+  }
+
+  /** A connected client of the hub at {@code address} ({@code host:port} or {@code ws://…}). */
+  static BridgeClient client(Vertx vertx, String address, String token, String name, boolean binary)
+      throws Exception {
     ClientOptions.Builder options =
-        ClientOptions.builder().hub("127.0.0.1", port).token(token).binary(binary);
+        ClientOptions.builder().hubs(List.of(address)).token(token).binary(binary);
     if (name != null) {
       options.name(name);
     }
@@ -159,18 +173,30 @@ final class Setups {
    * on every bridge, so that the figures compare the bridges).
    */
   static BridgeClient echoAgent(Vertx vertx, int port) throws Exception {
-    BridgeClient agent = client(vertx, port, AGENT_TOKEN, "bench");
+    return echoAgent(vertx, "127.0.0.1:" + port);
+  }
+
+  /** {@link #echoAgent(Vertx, int)} at a hub address ({@code host:port} or {@code ws://…}). */
+  static BridgeClient echoAgent(Vertx vertx, String address) throws Exception {
+    BridgeClient agent = client(vertx, address, AGENT_TOKEN, "bench", true);
     agent.consumer(ECHO, m -> m.reply(m.rawBody())).await(30, TimeUnit.SECONDS);
     return agent;
   }
 
   /** A file-sharing agent named {@code files} on the bridge at {@code port}. */
   static AgentVerticle fileAgent(Vertx vertx, int port, Path root) throws Exception {
+    return fileAgent(vertx, "127.0.0.1:" + port, root);
+  }
+
+  /**
+   * {@link #fileAgent(Vertx, int, Path)} at a hub address ({@code host:port} or {@code ws://…}).
+   */
+  static AgentVerticle fileAgent(Vertx vertx, String address, Path root) throws Exception {
     AgentVerticle agent = new AgentVerticle(Map.of());
     JsonObject conf =
         new JsonObject()
             .put("name", "files")
-            .put("hubs", new JsonArray().add("127.0.0.1:" + port))
+            .put("hubs", new JsonArray().add(address))
             .put("token", AGENT_TOKEN)
             .put("root", root.toString());
     vertx

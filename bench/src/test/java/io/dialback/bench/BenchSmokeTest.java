@@ -35,11 +35,13 @@ class BenchSmokeTest {
             "| stock bridge: client → hub → agent | 64 |",
             "| dialback hub: hub → agent | 64 |",
             "| dialback hub: client → hub → agent | 64 |",
+            "| dialback hub over WebSocket: client → hub → agent | 64 |",
             "| dialback two-hub cluster: client → hub 2 → hub 1 → agent | 64 |",
             "| raw TCP copy (sendfile → disk) (8 MiB) |",
             "| stock bridge: fs.read chunks, base64 JSON (8 MiB) |",
             "| dialback hub: fs.read chunks, base64 JSON (8 MiB) |",
             "| dialback hub: fs.read chunks, binary extension (8 MiB) |",
+            "| dialback hub over WebSocket: fs.read chunks, binary extension (8 MiB) |",
             "50 of 50 agents logged in",
             "## Targets")
         .doesNotContain("failed)");

@@ -1,5 +1,7 @@
 package io.dialback.client;
 
+import io.dialback.conf.HubAddress;
+import io.dialback.link.ByteSocket;
 import io.dialback.logging.LogSafe;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.Frame;
@@ -11,10 +13,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.HostAndPort;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -39,7 +37,7 @@ public final class BridgeClient {
   private final Vertx vertx;
   private final Context context;
   private final ClientOptions options;
-  private final NetClient netClient;
+  private final Dialer dialer;
   private final Reconnector reconnector;
   private final Mover mover;
   private final Consumers consumers;
@@ -58,15 +56,12 @@ public final class BridgeClient {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.options = options;
-    NetClientOptions net = options.net();
-    if (net.isSsl() && net.getHostnameVerificationAlgorithm() == null) {
-      // Verify the hub's certificate against its host name unless told otherwise ("" disables).
-      net.setHostnameVerificationAlgorithm("HTTPS");
-    }
-    this.netClient = vertx.createNetClient(net);
+    this.dialer =
+        options.dialer() != null
+            ? options.dialer()
+            : new HubDialer(vertx, options.net(), options.proxy());
+    this.reconnector = new Reconnector(vertx, context, options, dialer, this::opened, this::giveUp);
     this.consumers = new Consumers(this::unregister);
-    this.reconnector =
-        new Reconnector(vertx, context, options, netClient, this::opened, this::giveUp);
     this.mover = new Mover(this, reconnector, options, consumers);
   }
 
@@ -226,7 +221,7 @@ public final class BridgeClient {
 
   // ---- connections ----
 
-  private void opened(NetSocket socket, HostAndPort hub) {
+  private void opened(ByteSocket socket, HubAddress hub) {
     if (state == ClientState.CLOSING || state == ClientState.CLOSED) {
       socket.close();
       return;
@@ -248,7 +243,7 @@ public final class BridgeClient {
   }
 
   /** A connection of this client on {@code socket}, started (not logged in yet). */
-  Link newLink(NetSocket socket, HostAndPort hub) {
+  Link newLink(ByteSocket socket, HubAddress hub) {
     Link next = new Link(this, new Owner(), socket, hub, options);
     next.start();
     return next;
@@ -364,7 +359,7 @@ public final class BridgeClient {
     setState(ClientState.CLOSED);
     firstLogin.tryFail(cause);
     consumers.failAll(cause);
-    netClient.close();
+    dialer.close();
     if (closed != null) {
       closed.tryComplete();
     }

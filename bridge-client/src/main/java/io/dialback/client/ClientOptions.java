@@ -1,9 +1,8 @@
 package io.dialback.client;
 
-import io.dialback.conf.HostPort;
+import io.dialback.conf.HubAddress;
 import io.dialback.tls.Fingerprints;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.TrustOptions;
 import java.time.Duration;
@@ -13,7 +12,7 @@ import java.util.Objects;
 
 /** How a {@link BridgeClient} reaches and logs in to its hubs. Build with {@link #builder()}. */
 public final class ClientOptions {
-  private final List<HostAndPort> hubs;
+  private final List<HubAddress> hubs;
   private final String token;
   private final String name;
   private final JsonObject meta;
@@ -26,6 +25,8 @@ public final class ClientOptions {
   private final int maxFrameBytes;
   private final long maxQueuedBytes;
   private final boolean binary;
+  private final ProxySettings proxy;
+  private final Dialer dialer;
 
   private ClientOptions(Builder b) {
     this.hubs = List.copyOf(b.hubs);
@@ -41,6 +42,8 @@ public final class ClientOptions {
     this.maxFrameBytes = b.maxFrameBytes;
     this.maxQueuedBytes = b.maxQueuedBytes;
     this.binary = b.binary;
+    this.proxy = b.proxy;
+    this.dialer = b.dialer;
   }
 
   /** Whether to ask hubs for the binary extension (raw bytes for binary data, no base64). */
@@ -52,8 +55,19 @@ public final class ClientOptions {
     return new Builder();
   }
 
-  public List<HostAndPort> hubs() {
+  /** The hubs in the order they are tried: {@code host:port}, {@code ws://…} or {@code wss://…}. */
+  public List<HubAddress> hubs() {
     return hubs;
+  }
+
+  /** The proxy hubs are dialled through (for TCP and WebSocket alike). */
+  public ProxySettings proxy() {
+    return proxy;
+  }
+
+  /** The dialer given to the builder, or {@code null} for the default (TCP and WebSocket). */
+  public Dialer dialer() {
+    return dialer;
   }
 
   /** The token, or {@code null} when a client certificate is the credential. */
@@ -131,7 +145,7 @@ public final class ClientOptions {
 
   /** Builds {@link ClientOptions}; every setter checks its argument and names it when wrong. */
   public static final class Builder {
-    private final List<HostAndPort> hubs = new ArrayList<>();
+    private final List<HubAddress> hubs = new ArrayList<>();
     private String token;
     private String name;
     private JsonObject meta;
@@ -147,6 +161,8 @@ public final class ClientOptions {
     private int maxFrameBytes = io.dialback.wire.Wire.DEFAULT_MAX_FRAME_BYTES;
     private long maxQueuedBytes = 64L * 1024 * 1024;
     private boolean binary = true;
+    private ProxySettings proxy = ProxySettings.NONE;
+    private Dialer dialer;
 
     private Builder() {}
 
@@ -156,17 +172,37 @@ public final class ClientOptions {
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("port must be 1..65535: " + port);
       }
-      hubs.add(HostAndPort.create(host, port));
+      hubs.add(HubAddress.tcp(host, port));
       return this;
     }
 
-    /** Adds hubs written as {@code host:port}. */
-    public Builder hubs(List<String> hostPorts) {
-      Objects.requireNonNull(hostPorts, "hostPorts == null");
-      for (String hostPort : hostPorts) {
-        HostAndPort parsed = HostPort.parse(hostPort);
-        hub(parsed.host(), parsed.port());
+    /** Adds a hub: its bridge port, or its WebSocket endpoint. */
+    public Builder hub(HubAddress hub) {
+      hubs.add(Objects.requireNonNull(hub, "hub == null"));
+      return this;
+    }
+
+    /**
+     * Adds hubs written as {@code host:port}, {@code ws://host:port/path} or {@code
+     * wss://host:port/path}, in any mix; they are tried in this order.
+     */
+    public Builder hubs(List<String> addresses) {
+      Objects.requireNonNull(addresses, "addresses == null");
+      for (String address : addresses) {
+        hub(HubAddress.parse(address));
       }
+      return this;
+    }
+
+    /** Dial hubs through this proxy (HTTP CONNECT or SOCKS5), for TCP and WebSocket alike. */
+    public Builder proxy(ProxySettings proxy) {
+      this.proxy = Objects.requireNonNull(proxy, "proxy == null");
+      return this;
+    }
+
+    /** Open connections with {@code dialer} instead of over TCP or WebSocket. */
+    public Builder dialer(Dialer dialer) {
+      this.dialer = Objects.requireNonNull(dialer, "dialer == null");
       return this;
     }
 

@@ -1,5 +1,7 @@
 package io.dialback.client;
 
+import io.dialback.conf.HubAddress;
+import io.dialback.link.ByteSocket;
 import io.dialback.link.Outbox;
 import io.dialback.link.ReplyTable;
 import io.dialback.logging.LogSafe;
@@ -16,8 +18,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.HostAndPort;
-import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,11 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One dialled connection of a {@link BridgeClient}: its frame parser, its {@link Outbox} (with
- * backpressure: above the high watermark it stops reading from the hub and new requests are
- * refused, past the bound it drops the connection), its requests waiting for replies, and its
- * keepalive (a ping every interval; silence past the timeout drops it). It never reconnects: when
- * it ends it tells the client once, and the client dials a new one.
+ * One dialled connection of a {@link BridgeClient} (over TCP, WebSocket or whatever the {@link
+ * Dialer} gives): its frame parser, its {@link Outbox} (with backpressure: above the high watermark
+ * it stops reading from the hub and new requests are refused, past the bound it drops the
+ * connection), its requests waiting for replies, and its keepalive (a ping every interval; silence
+ * past the timeout drops it). It never reconnects: when it ends it tells the client once, and the
+ * client dials a new one.
  *
  * <p>Used only from the client's context.
  */
@@ -56,8 +57,8 @@ final class Link {
 
   private final BridgeClient client;
   private final Owner owner;
-  private final NetSocket socket;
-  private final HostAndPort hub;
+  private final ByteSocket socket;
+  private final HubAddress hub;
   private final ClientOptions options;
   private final Outbox outbox;
   private final ReplyTable<Pending> pending = new ReplyTable<>();
@@ -72,7 +73,7 @@ final class Link {
   /** Deliveries handed to a consumer that expects to answer, not answered yet. */
   private int outstanding;
 
-  Link(BridgeClient client, Owner owner, NetSocket socket, HostAndPort hub, ClientOptions options) {
+  Link(BridgeClient client, Owner owner, ByteSocket socket, HubAddress hub, ClientOptions options) {
     this.client = client;
     this.owner = owner;
     this.socket = socket;
@@ -144,7 +145,7 @@ final class Link {
     sweep = client.vertx().setPeriodic(100, t -> sweepOverdue());
   }
 
-  HostAndPort hub() {
+  HubAddress hub() {
     return hub;
   }
 

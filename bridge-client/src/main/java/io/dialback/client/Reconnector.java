@@ -1,12 +1,11 @@
 package io.dialback.client;
 
+import io.dialback.conf.HubAddress;
+import io.dialback.link.ByteSocket;
 import io.dialback.wire.FailureCode;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.net.HostAndPort;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetSocket;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -14,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dials the hubs of a client's list, one after the other: within a round over the list it moves on
- * at once, between rounds it backs off (capped exponential, with jitter); after a connection that
- * was up, it starts over at the next hub. It gives up after {@code maxConnectAttempts} (or never,
- * with -1), and on a refused login — the same credentials cannot do better elsewhere.
+ * Dials the hubs of a client's list (TCP and WebSocket addresses alike), one after the other:
+ * within a round over the list it moves on at once, between rounds it backs off (capped
+ * exponential, with jitter); after a connection that was up, it starts over at the next hub. It
+ * gives up after {@code maxConnectAttempts} (or never, with -1), and on a refused login — the same
+ * credentials cannot do better elsewhere.
  *
  * <p>Used only from the client's context.
  */
@@ -27,8 +27,8 @@ final class Reconnector {
   private final Vertx vertx;
   private final Context context;
   private final ClientOptions options;
-  private final NetClient netClient;
-  private final BiConsumer<NetSocket, HostAndPort> connected;
+  private final Dialer dialer;
+  private final BiConsumer<ByteSocket, HubAddress> connected;
   private final Consumer<ReplyException> gaveUp;
   private int attempt;
   private int hubIndex;
@@ -43,13 +43,13 @@ final class Reconnector {
       Vertx vertx,
       Context context,
       ClientOptions options,
-      NetClient netClient,
-      BiConsumer<NetSocket, HostAndPort> connected,
+      Dialer dialer,
+      BiConsumer<ByteSocket, HubAddress> connected,
       Consumer<ReplyException> gaveUp) {
     this.vertx = vertx;
     this.context = context;
     this.options = options;
-    this.netClient = netClient;
+    this.dialer = dialer;
     this.connected = connected;
     this.gaveUp = gaveUp;
   }
@@ -59,11 +59,11 @@ final class Reconnector {
     if (stopped) {
       return;
     }
-    List<HostAndPort> hubs = options.hubs();
-    HostAndPort hub = hubs.get(hubIndex % hubs.size());
+    List<HubAddress> hubs = options.hubs();
+    HubAddress hub = hubs.get(hubIndex % hubs.size());
     log.debug("dialling {}", hub);
-    netClient
-        .connect(hub.port(), hub.host())
+    dialer
+        .dial(hub)
         .onComplete(
             ar -> {
               if (stopped) {
@@ -103,16 +103,16 @@ final class Reconnector {
    * alone.
    */
   void dialOther(
-      HostAndPort current, BiConsumer<NetSocket, HostAndPort> connected, Consumer<String> failed) {
-    List<HostAndPort> hubs = options.hubs();
+      HubAddress current, BiConsumer<ByteSocket, HubAddress> connected, Consumer<String> failed) {
+    List<HubAddress> hubs = options.hubs();
     int here = hubs.indexOf(current);
     if (hubs.size() < 2 || here < 0) {
       failed.accept("the client knows no other hub");
       return;
     }
-    HostAndPort hub = hubs.get(other(here));
-    netClient
-        .connect(hub.port(), hub.host())
+    HubAddress hub = hubs.get(other(here));
+    dialer
+        .dial(hub)
         .onComplete(
             ar -> {
               if (ar.failed()) {

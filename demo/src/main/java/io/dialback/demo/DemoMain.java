@@ -71,7 +71,7 @@ public final class DemoMain implements Callable<Integer> {
                 + ")");
       }
       agents.sort(null);
-      printHowTo(hub.actualPort(), clientToken(hubConf), agents);
+      printHowTo(hub.actualPort(), hub.httpPort(), clientToken(hubConf), agents);
       return 0;
     } catch (ConfigException e) {
       System.err.println("dialback-demo: " + e.getMessage());
@@ -108,7 +108,7 @@ public final class DemoMain implements Callable<Integer> {
     return "<a client token from hub.json>";
   }
 
-  private static void printHowTo(int port, String token, List<String> agents) {
+  private static void printHowTo(int port, int httpPort, String token, List<String> agents) {
     String shell =
         "java -jar agent-verticle/target/dialback-agent.jar shell --hub 127.0.0.1:"
             + port
@@ -125,6 +125,18 @@ public final class DemoMain implements Callable<Integer> {
     System.out.println("  " + shell + " cat alpha:README.txt");
     System.out.println("  " + shell + " get alpha:README.txt /tmp/");
     System.out.println("  " + shell + " put /etc/hostname beta:");
+    if (httpPort > 0) {
+      System.out.println(
+          "Or open the web console at http://127.0.0.1:"
+              + httpPort
+              + "/ and log in with the token "
+              + token
+              + ";");
+      System.out.println(
+          "  agents behind a firewall that lets only HTTP(S) out can dial ws://127.0.0.1:"
+              + httpPort
+              + "/bridge instead.");
+    }
     System.out.println(
         "From Python or Node.js, see \"Calling agents from other languages\" in README.md.");
     System.out.println("Ctrl-C stops the demo.");

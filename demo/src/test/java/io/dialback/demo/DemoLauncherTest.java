@@ -32,6 +32,7 @@ class DemoLauncherTest {
     Path alpha = Files.createDirectories(tmp.resolve("alpha"));
     Path beta = Files.createDirectories(tmp.resolve("beta"));
     JsonObject hub = read("hub.json").put("port", port);
+    hub.getJsonObject("http").put("port", Ports.free());
     Files.writeString(conf.resolve("hub.json"), hub.encodePrettily());
     Files.writeString(
         conf.resolve("agent.json"), agentConf("agent.json", port, alpha).encodePrettily());

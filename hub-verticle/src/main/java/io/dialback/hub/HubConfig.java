@@ -8,6 +8,7 @@ import io.dialback.hub.gate.AddressPolicy;
 import io.dialback.hub.gate.TokenGrant;
 import io.dialback.hub.tls.SelfSigned;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -36,7 +37,8 @@ public record HubConfig(
     AddressPolicy policy,
     TlsConfig tls,
     ClusterConfig cluster,
-    int reloadSeconds) {
+    int reloadSeconds,
+    HttpConfig http) {
 
   public static final String ENV_PREFIX = "DIALBACK_HUB_";
   public static final int DEFAULT_PORT = 7000;
@@ -124,7 +126,8 @@ public record HubConfig(
         "bridge",
         "tls",
         "cluster",
-        "reloadSeconds");
+        "reloadSeconds",
+        "http");
     String host = s.string("host", "127.0.0.1");
     int port = s.integer("port", DEFAULT_PORT, 0, 65535);
     String name = s.string("name", null);
@@ -146,6 +149,7 @@ public record HubConfig(
     } catch (IllegalArgumentException | ClassCastException e) {
       throw new ConfigException("bridge", e.getMessage());
     }
+    TlsConfig tls = TlsConfig.from(s.section("tls"));
     return new HubConfig(
         host,
         port,
@@ -154,9 +158,10 @@ public record HubConfig(
         tokens,
         Limits.from(s.section("limits")),
         policy,
-        TlsConfig.from(s.section("tls")),
+        tls,
         ClusterConfig.from(s.section("cluster"), false),
-        s.integer("reloadSeconds", 5, 0, 3600));
+        s.integer("reloadSeconds", 5, 0, 3600),
+        HttpConfig.from(s, host, tls));
   }
 
   /**
@@ -225,12 +230,36 @@ public record HubConfig(
    * the hub's own certificate when the conf names none.
    */
   public NetServerOptions serverOptions(SelfSigned selfSigned) {
-    NetServerOptions options =
-        new NetServerOptions()
-            .setHost(host)
-            .setPort(port)
-            .setTcpNoDelay(true)
-            .setReuseAddress(true);
+    return configure(new NetServerOptions().setHost(host).setPort(port), tls, selfSigned);
+  }
+
+  /**
+   * The {@code http} port as Vert.x options: its host, port and TLS, the bridge's idle timeout,
+   * WebSocket frames of at most {@link Limits#SMALL_FRAME_BYTES} (a larger message arrives in
+   * several frames, so nothing larger is buffered before the frame-buffer budget is asked) and no
+   * WebSocket compression (a compressed frame could inflate past every bound).
+   */
+  public HttpServerOptions httpOptions(SelfSigned selfSigned) {
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(http.host())
+            .setPort(http.port())
+            .setMaxWebSocketFrameSize(Limits.SMALL_FRAME_BYTES)
+            .setMaxWebSocketMessageSize(Limits.SMALL_FRAME_BYTES)
+            .setPerFrameWebSocketCompressionSupported(false)
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setCompressionSupported(false)
+            .setDecompressionSupported(false)
+            .setWebSocketClosingTimeout(2)
+            .setMaxFormAttributeSize(8192)
+            .setMaxInitialLineLength(8192)
+            .setMaxHeaderSize(16384);
+    return (HttpServerOptions) configure(options, http.tls(), selfSigned);
+  }
+
+  private NetServerOptions configure(
+      NetServerOptions options, TlsConfig tls, SelfSigned selfSigned) {
+    options.setTcpNoDelay(true).setReuseAddress(true);
     if (limits.idleTimeoutMs() > 0) {
       options
           .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)

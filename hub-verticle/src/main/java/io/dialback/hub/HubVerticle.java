@@ -9,7 +9,10 @@ import io.dialback.hub.registry.AgentRecord;
 import io.dialback.hub.registry.AgentRegistry;
 import io.dialback.hub.registry.ClusteredAgentRegistry;
 import io.dialback.hub.registry.LocalAgentRegistry;
+import io.dialback.hub.stats.HubStats;
 import io.dialback.hub.tls.SelfSigned;
+import io.dialback.hub.web.WebOptions;
+import io.dialback.hub.web.WebVerticle;
 import io.dialback.wire.RawJsonCodec;
 import io.dialback.wire.Wire;
 import io.vertx.config.ConfigRetriever;
@@ -28,13 +31,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub: serves the bridge protocol on one port, keeps the registry of connected agents and
- * answers the {@code hub.*} addresses.
+ * The hub: serves the bridge protocol on its bridge port (and, with an {@code http} section, over
+ * WebSocket on its {@code http} port beside the web console), keeps the registry of connected
+ * agents and answers the {@code hub.*} addresses.
  *
  * <p>Deploy it from any Vert.x application with the conf as the deployment's config:
  *
@@ -55,6 +60,8 @@ public final class HubVerticle extends VerticleBase {
   private JsonObject appliedAuth;
   private BridgeContext bridge;
   private AgentRegistry registry;
+  private HubStats stats;
+  private final AtomicInteger httpPort = new AtomicInteger();
 
   /** A hub whose conf may be overridden by {@code DIALBACK_HUB_*} environment variables. */
   public HubVerticle() {
@@ -103,15 +110,18 @@ public final class HubVerticle extends VerticleBase {
               vertx.eventBus().consumer(Wire.HUB_AGENTS_LIST, this::listAgents);
               // Calls waiting on an agent fail as soon as any hub announces it left.
               vertx.eventBus().<JsonObject>consumer(Wire.HUB_AGENTS_EVENTS, this::onAgentEvent);
-              return prepareTls(cfg)
+              return prepareTls(cfg.tls(), cfg.host())
                   .compose(
                       selfSigned ->
                           vertx.deployVerticle(
                               () -> new BridgeVerticle(bridge, cfg.serverOptions(selfSigned)),
-                              new DeploymentOptions().setInstances(cfg.instances())));
+                              new DeploymentOptions().setInstances(cfg.instances())))
+                  .compose(id -> startHttp(cfg));
             })
         .onSuccess(
             id -> {
+              stats = new HubStats(vertx, bridge, registry); // once the hub knows its name
+              stats.start();
               logReady(cfg);
               watchConf(cfg);
               // Tokens can expire while their connections are open.
@@ -156,10 +166,28 @@ public final class HubVerticle extends VerticleBase {
         });
   }
 
+  /** The {@code http} port (bridge over WebSocket, web console), when the conf has one. */
+  private Future<?> startHttp(HubConfig cfg) {
+    HttpConfig http = cfg.http();
+    if (!http.enabled()) {
+      return Future.succeededFuture();
+    }
+    WebOptions web = new WebOptions(http.path(), http.allowedOrigins(), http.console());
+    return prepareTls(http.tls(), http.host())
+        .compose(
+            selfSigned ->
+                vertx.deployVerticle(
+                    () -> new WebVerticle(bridge, cfg.httpOptions(selfSigned), web, httpPort),
+                    new DeploymentOptions().setInstances(cfg.instances())));
+  }
+
   @Override
   public Future<?> stop() {
     if (watcher != null) {
       watcher.close();
+    }
+    if (stats != null) {
+      stats.stop();
     }
     return registry == null ? Future.succeededFuture() : registry.close();
   }
@@ -167,6 +195,11 @@ public final class HubVerticle extends VerticleBase {
   /** The port the bridge listens on (useful when the conf said 0). */
   public int actualPort() {
     return bridge == null ? 0 : bridge.boundPort();
+  }
+
+  /** The port of the bridge over WebSocket and the web console, or 0 when the hub has none. */
+  public int httpPort() {
+    return httpPort.get();
   }
 
   /** Connections open right now. */
@@ -198,14 +231,14 @@ public final class HubVerticle extends VerticleBase {
   }
 
   /** The hub's own certificate, made on first use, when TLS is on and the conf names none. */
-  private Future<SelfSigned> prepareTls(HubConfig cfg) {
-    if (!cfg.tls().selfSigned()) {
+  private Future<SelfSigned> prepareTls(HubConfig.TlsConfig tls, String host) {
+    if (!tls.selfSigned()) {
       return Future.succeededFuture(null);
     }
-    List<String> names = new ArrayList<>(cfg.tls().names());
-    names.add(0, cfg.host());
+    List<String> names = new ArrayList<>(tls.names());
+    names.add(0, host);
     return vertx
-        .executeBlocking(() -> SelfSigned.in(Path.of(cfg.tls().dir()), names), false)
+        .executeBlocking(() -> SelfSigned.in(Path.of(tls.dir()), names), false)
         .onSuccess(
             cert ->
                 log.info(
@@ -223,6 +256,25 @@ public final class HubVerticle extends VerticleBase {
 
   private void logReady(HubConfig cfg) {
     String tls = cfg.tls().enabled() ? " with TLS" : "";
+    if (cfg.http().enabled()) {
+      String scheme = cfg.http().tls().enabled() ? "https" : "http";
+      log.info(
+          "hub {}: bridge over WebSocket at {}://{}:{}{}{}",
+          bridge.hubName(),
+          scheme.equals("https") ? "wss" : "ws",
+          cfg.http().host(),
+          httpPort.get(),
+          cfg.http().path(),
+          cfg.http().console()
+              ? ", web console at "
+                  + scheme
+                  + "://"
+                  + cfg.http().host()
+                  + ":"
+                  + httpPort.get()
+                  + "/"
+              : "");
+    }
     if (vertx.isClustered()) {
       HazelcastInstance hz =
           ((HazelcastClusterManager) clusterManager.get()).getHazelcastInstance();

@@ -85,15 +85,22 @@ class BridgeClientTest {
     return f.await(10, TimeUnit.SECONDS);
   }
 
+  private ClientOptions.Builder options(TestHub hub, String token) {
+    return ClientOptions.builder()
+        .hubs(List.of(hub.endpoint().address()))
+        .token(token)
+        .backoff(Duration.ofMillis(50), Duration.ofMillis(500), 0.2);
+  }
+
   @ParameterizedTest
   @EnumSource(Target.class)
-  void requestsAndConsumersWorkAgainstBothBridges(Target target) throws Exception {
+  void requestsAndConsumersWorkAgainstEveryBridgeAndTransport(Target target) throws Exception {
     TestHub hub = hub(target);
     hub.vertx
         .eventBus()
         .<JsonObject>consumer("test.echo", m -> m.reply(m.body().copy().put("echo", true)));
-    BridgeClient server = connect(options(hub.port, TestHub.CLIENT_TOKEN).build());
-    BridgeClient caller = connect(options(hub.port, TestHub.CLIENT_TOKEN).build());
+    BridgeClient server = connect(options(hub, TestHub.CLIENT_TOKEN).build());
+    BridgeClient caller = connect(options(hub, TestHub.CLIENT_TOKEN).build());
 
     BridgeMessage reply = await(caller.request("test.echo", new JsonObject().put("n", 1)));
     assertThat(reply.bodyAsJsonObject()).isEqualTo(new JsonObject().put("n", 1).put("echo", true));
@@ -260,6 +267,38 @@ class BridgeClientTest {
         () ->
             agent.state() == ClientState.CONNECTED && agent.login().hub().endsWith(":" + two.port));
     assertThat(states).startsWith(ClientState.CONNECTING).endsWith(ClientState.CONNECTED);
+    assertThat(await(two.vertx.eventBus().request("agent.alpha.where", "?")).body())
+        .isEqualTo("here");
+  }
+
+  @Test
+  void failsOverAlongAMixedListOfTcpAndWebSocketHubs() throws Exception {
+    TestHub one = hub(Target.DIALBACK_WS);
+    TestHub two = hub(Target.DIALBACK);
+    int nobody = io.dialback.testkit.Ports.free();
+    BridgeClient agent =
+        connect(
+            ClientOptions.builder()
+                .hubs(
+                    List.of(
+                        "ws://127.0.0.1:" + nobody + "/bridge",
+                        one.endpoint().address(),
+                        two.endpoint().address()))
+                .token(TestHub.ALPHA_TOKEN)
+                .backoff(Duration.ofMillis(50), Duration.ofMillis(500), 0.2)
+                .build());
+    assertThat(agent.login().hub()).isEqualTo("127.0.0.1:" + one.port);
+    await(agent.consumer("agent.alpha.where", m -> m.reply("here")));
+    assertThat(await(one.vertx.eventBus().request("agent.alpha.where", "?")).body())
+        .isEqualTo("here");
+
+    one.close();
+    hubs.remove(one);
+    Await.until(
+        "a login on the TCP hub",
+        Duration.ofSeconds(10),
+        () ->
+            agent.state() == ClientState.CONNECTED && agent.login().hub().endsWith(":" + two.port));
     assertThat(await(two.vertx.eventBus().request("agent.alpha.where", "?")).body())
         .isEqualTo("here");
   }

@@ -142,4 +142,61 @@ class HubConfigTest {
         "auth.tokens",
         "entry 2 is a client token with id \"Alpha\", which entry 1 lets an agent bind");
   }
+
+  @Test
+  void noHttpKeyMeansNoHttpPortAndTheSectionHasDefaults() {
+    assertThat(HubConfig.from(valid(), Map.of()).http().enabled()).isFalse();
+    HttpConfig http = HubConfig.from(valid().put("http", new JsonObject()), Map.of()).http();
+    assertThat(http.enabled()).isTrue();
+    assertThat(http.port()).isEqualTo(7443);
+    assertThat(http.path()).isEqualTo("/bridge");
+    assertThat(http.host()).isEqualTo("127.0.0.1");
+    assertThat(http.console()).isTrue();
+    assertThat(http.tls()).isEqualTo(HubConfig.from(valid(), Map.of()).tls());
+    assertThat(
+            HubConfig.from(valid(), Map.of("DIALBACK_HUB_HTTP_ENABLED", "true")).http().enabled())
+        .isTrue();
+    assertThat(
+            HubConfig.from(
+                    valid()
+                        .put(
+                            "http",
+                            new JsonObject()
+                                .put(
+                                    "allowedOrigins",
+                                    new JsonArray().add("HTTPS://Console.Example:443"))),
+                    Map.of())
+                .http()
+                .allowedOrigins())
+        .containsExactly("https://console.example");
+  }
+
+  @Test
+  void httpMistakesNameTheirKey() {
+    assertRefused(
+        valid().put("http", new JsonObject().put("path", "/")),
+        Map.of(),
+        "http.path",
+        "must be a path");
+    assertRefused(
+        valid().put("http", new JsonObject().put("allowedOrigins", new JsonArray().add("*"))),
+        Map.of(),
+        "http.allowedOrigins",
+        "is not an origin");
+    assertRefused(
+        valid().put("http", new JsonObject().put("port", 70000)),
+        Map.of(),
+        "http.port",
+        "must be in");
+    assertRefused(
+        valid().put("http", new JsonObject().put("tls", new JsonObject().put("certPath", "/x"))),
+        Map.of(),
+        "http.tls.keyPath",
+        "give both");
+    assertRefused(
+        valid().put("http", new JsonObject().put("colour", "blue")),
+        Map.of(),
+        "http.colour",
+        "unknown key");
+  }
 }

@@ -3,6 +3,7 @@ package io.dialback.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dialback.hub.TestHub.Target;
+import io.dialback.testkit.BridgeEndpoint;
 import io.dialback.testkit.FrameKind;
 import io.dialback.testkit.RawBridgeSocket;
 import io.dialback.testkit.RawBridgeSocket.Frame;
@@ -29,9 +30,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The hub's invariants (docs/security.md), each attacked through every path that reaches it: every
  * name the hub gives meaning to, in generated spellings and look-alikes; every frame type; JSON and
- * binary frames; on one hub and across a two-hub cluster (attacker on one hub, victim agent and
- * Vert.x services on the other). The embedded-agent path is in the agent module's {@code
- * EmbeddedInvariantsTest}.
+ * binary frames; on one hub (the attacker over TCP, or over WebSocket), and across a two-hub
+ * cluster (attacker on one hub, victim agent and Vert.x services on the other). The embedded-agent
+ * path is in the agent module's {@code EmbeddedInvariantsTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InvariantsTest {
@@ -43,6 +44,8 @@ class InvariantsTest {
   /** Where the attacker and the victim are. */
   enum Setup {
     ONE_HUB,
+    /** One hub, the attacker on its WebSocket, the victim on its bridge port. */
+    ONE_HUB_WEBSOCKET,
     CLUSTER
   }
 
@@ -51,7 +54,7 @@ class InvariantsTest {
 
   @BeforeAll
   void start() throws Exception {
-    single = TestHub.start(Target.DIALBACK, conf());
+    single = TestHub.start(Target.DIALBACK_WS, conf());
     cluster = TestCluster.start(2, conf());
   }
 
@@ -79,17 +82,21 @@ class InvariantsTest {
     return conf;
   }
 
-  private int attackerPort(Setup setup) {
-    return setup == Setup.ONE_HUB ? single.port : cluster.member(1).port();
+  private BridgeEndpoint attacker(Setup setup) {
+    return switch (setup) {
+      case ONE_HUB -> BridgeEndpoint.tcp(single.port);
+      case ONE_HUB_WEBSOCKET -> single.endpoint();
+      case CLUSTER -> BridgeEndpoint.tcp(cluster.member(1).port());
+    };
   }
 
   private int victimPort(Setup setup) {
-    return setup == Setup.ONE_HUB ? single.port : cluster.member(0).port();
+    return setup == Setup.CLUSTER ? cluster.member(0).port() : single.port;
   }
 
   /** The Vert.x where services (event-bus consumers) live: the victim's hub. */
   private Vertx services(Setup setup) {
-    return setup == Setup.ONE_HUB ? single.vertx : cluster.member(0).vertx();
+    return setup == Setup.CLUSTER ? cluster.member(0).vertx() : single.vertx;
   }
 
   // ---- invariants ----
@@ -105,7 +112,7 @@ class InvariantsTest {
     sink.completion().await(10, TimeUnit.SECONDS);
     try (RawBridgeSocket agent = victim(setup, victim);
         RawBridgeSocket attacker =
-            RawBridgeSocket.loginBinary(attackerPort(setup), TestHub.CLIENT_TOKEN, null)) {
+            RawBridgeSocket.loginBinary(attacker(setup), TestHub.CLIENT_TOKEN, null)) {
       awaitRoute(attacker, agent, "agent." + victim + ".fs.write");
       SoftAssertions soft = new SoftAssertions();
       int cases = 0;
@@ -171,7 +178,7 @@ class InvariantsTest {
                 });
     sink.completion().await(10, TimeUnit.SECONDS);
     try (RawBridgeSocket attacker =
-        RawBridgeSocket.loginBinary(attackerPort(setup), TestHub.CLIENT_TOKEN, null)) {
+        RawBridgeSocket.loginBinary(attacker(setup), TestHub.CLIENT_TOKEN, null)) {
       JsonObject innocentLooking =
           new JsonObject()
               .put("from", "alpha")
@@ -214,7 +221,7 @@ class InvariantsTest {
             .consumer("dialback.local.agent." + victim + ".fs.read", local::add);
     embedded.completion().await(10, TimeUnit.SECONDS);
     try (RawBridgeSocket attacker =
-        RawBridgeSocket.loginBinary(attackerPort(setup), TestHub.CLIENT_TOKEN, null)) {
+        RawBridgeSocket.loginBinary(attacker(setup), TestHub.CLIENT_TOKEN, null)) {
       SoftAssertions soft = new SoftAssertions();
       for (String address : Spellings.ownedAddresses(victim)) {
         for (FrameKind kind : FrameKind.values()) {
@@ -249,8 +256,8 @@ class InvariantsTest {
     String victim = "v" + NAMES.incrementAndGet();
     try (RawBridgeSocket agent = victim(setup, victim);
         RawBridgeSocket caller =
-            RawBridgeSocket.login(attackerPort(setup), TestHub.CLIENT_TOKEN, null);
-        RawBridgeSocket attacker = RawBridgeSocket.login(attackerPort(setup), OTHER_TOKEN, null);
+            RawBridgeSocket.login(attacker(setup), TestHub.CLIENT_TOKEN, null);
+        RawBridgeSocket attacker = RawBridgeSocket.login(attacker(setup), OTHER_TOKEN, null);
         RawBridgeSocket sameHub = RawBridgeSocket.login(victimPort(setup), OTHER_TOKEN, null)) {
       awaitRoute(caller, agent, "agent." + victim + ".fs.read");
       String callerReply = caller.nextReplyAddress();
@@ -290,7 +297,7 @@ class InvariantsTest {
   @EnumSource(Setup.class)
   void addressesAndHeadersHaveBounds(Setup setup) throws Exception {
     try (RawBridgeSocket s =
-        RawBridgeSocket.loginBinary(attackerPort(setup), TestHub.CLIENT_TOKEN, null)) {
+        RawBridgeSocket.loginBinary(attacker(setup), TestHub.CLIENT_TOKEN, null)) {
       String longAddress = "test." + "x".repeat(300);
       for (FrameKind kind : FrameKind.values()) {
         kind.send(s, longAddress, null, new JsonObject(), "1");

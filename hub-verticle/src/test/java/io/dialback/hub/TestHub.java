@@ -1,5 +1,6 @@
 package io.dialback.hub;
 
+import io.dialback.testkit.BridgeEndpoint;
 import io.dialback.testkit.HubConf;
 import io.dialback.testkit.Ports;
 import io.vertx.core.DeploymentOptions;
@@ -13,8 +14,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A bridge under test on 127.0.0.1 in its own Vert.x: our hub, or the stock {@code
- * TcpEventBusBridge} with a {@code hub.login} consumer so that the same login works on both.
+ * A bridge under test on 127.0.0.1 in its own Vert.x: our hub (reached over TCP, or over WebSocket
+ * on its {@code http} port), or the stock {@code TcpEventBusBridge} with a {@code hub.login}
+ * consumer so that the same login works on all.
  */
 public final class TestHub implements AutoCloseable {
   public static final String CLIENT_TOKEN = HubConf.CLIENT_TOKEN;
@@ -24,8 +26,13 @@ public final class TestHub implements AutoCloseable {
   /** Which bridge serves the port. */
   public enum Target {
     STOCK,
-    DIALBACK
+    DIALBACK,
+    /** Our hub, every connection over WebSocket on its {@code http} port. */
+    DIALBACK_WS
   }
+
+  /** The WebSocket path of the tests' hubs (the default). */
+  public static final String WS_PATH = "/bridge";
 
   public final Vertx vertx;
   public final int port;
@@ -54,10 +61,14 @@ public final class TestHub implements AutoCloseable {
   public static TestHub start(Target target, JsonObject hubConf) {
     Vertx vertx = Vertx.vertx();
     try {
-      if (target == Target.DIALBACK) {
+      if (target != Target.STOCK) {
+        JsonObject conf = hubConf.copy();
+        if (target == Target.DIALBACK_WS && !conf.containsKey("http")) {
+          conf.put("http", new JsonObject().put("port", 0));
+        }
         HubVerticle hub = new HubVerticle(Map.of());
         vertx
-            .deployVerticle(hub, new DeploymentOptions().setConfig(hubConf))
+            .deployVerticle(hub, new DeploymentOptions().setConfig(conf))
             .await(30, TimeUnit.SECONDS);
         return new TestHub(vertx, hub.actualPort(), target, hub);
       }
@@ -84,6 +95,13 @@ public final class TestHub implements AutoCloseable {
       vertx.close();
       throw new IllegalStateException("could not start " + target, e);
     }
+  }
+
+  /** Where the target's clients connect: the bridge port, or the WebSocket path. */
+  public BridgeEndpoint endpoint() {
+    return target == Target.DIALBACK_WS
+        ? BridgeEndpoint.webSocket(hub.httpPort(), WS_PATH)
+        : BridgeEndpoint.tcp(port);
   }
 
   /** Our hub's verticle (null for the stock bridge). */

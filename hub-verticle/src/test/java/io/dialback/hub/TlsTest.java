@@ -24,7 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** TLS on the bridge port: the hub's own certificate, pinning, and client certificates. */
+/**
+ * TLS on the bridge port (and on the {@code http} port, which takes the bridge port's TLS): the
+ * hub's own certificate, pinning, and client certificates.
+ */
 class TlsTest {
   @TempDir Path tmp;
   private final Vertx vertx = Vertx.vertx();
@@ -106,6 +109,47 @@ class TlsTest {
                   .token(TestHub.CLIENT_TOKEN)
                   .pin(fingerprint));
       pinned.connect().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void theHttpPortTakesTheBridgePortsTlsAndClientsPinItOverWss() throws Exception {
+    Path dir = tmp.resolve("tls");
+    JsonObject conf =
+        TestHub.conf()
+            .put("tls", new JsonObject().put("enabled", true).put("dir", dir.toString()))
+            .put("http", new JsonObject().put("port", 0));
+    try (TestHub hub = TestHub.start(Target.DIALBACK, conf)) {
+      String fingerprint = SelfSigned.in(dir, List.of()).fingerprint();
+      hub.vertx.eventBus().consumer("test.echo", m -> m.reply(m.body()));
+      String wss = "wss://127.0.0.1:" + hub.hub().httpPort() + "/bridge";
+
+      BridgeClient pinned =
+          client(
+              ClientOptions.builder()
+                  .hubs(List.of(wss))
+                  .token(TestHub.CLIENT_TOKEN)
+                  .pin(fingerprint));
+      pinned.connect().await(10, TimeUnit.SECONDS);
+      assertThat(pinned.request("test.echo", "over wss").await(10, TimeUnit.SECONDS).body())
+          .isEqualTo("over wss");
+
+      BridgeClient wrongPin =
+          client(
+              ClientOptions.builder()
+                  .hubs(List.of(wss))
+                  .token(TestHub.CLIENT_TOKEN)
+                  .pin("00".repeat(32)));
+      assertThatThrownBy(() -> wrongPin.connect().await(10, TimeUnit.SECONDS))
+          .isInstanceOf(ReplyException.class);
+
+      BridgeClient plain =
+          client(
+              ClientOptions.builder()
+                  .hubs(List.of(wss.replace("wss://", "ws://")))
+                  .token(TestHub.CLIENT_TOKEN));
+      assertThatThrownBy(() -> plain.connect().await(10, TimeUnit.SECONDS))
+          .isInstanceOf(ReplyException.class);
     }
   }
 

@@ -63,11 +63,21 @@ public final class JavaProcess implements AutoCloseable {
     Path log = logDir.resolve(name + "-" + STARTS.incrementAndGet() + ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.to(log.toFile())); // a fresh log per process
-    builder.environment().keySet().removeIf(k -> k.startsWith("DIALBACK_"));
+    builder.environment().keySet().removeIf(JavaProcess::ours);
     builder.environment().putAll(env);
     Process process = builder.start();
     LIVE.add(process);
     return new JavaProcess(name, process, log);
+  }
+
+  /**
+   * Variables a child must not inherit from the test's environment: our own settings, and the proxy
+   * variables agents and the shell obey (a test that wants them passes them in {@code env}).
+   */
+  private static boolean ours(String name) {
+    return name.startsWith("DIALBACK_")
+        || name.equalsIgnoreCase("HTTPS_PROXY")
+        || name.equalsIgnoreCase("NO_PROXY");
   }
 
   /** What a finished command printed, and its exit code. */
@@ -97,7 +107,7 @@ public final class JavaProcess implements AutoCloseable {
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .redirectOutput(out.toFile())
               .redirectError(err.toFile());
-      builder.environment().keySet().removeIf(k -> k.startsWith("DIALBACK_"));
+      builder.environment().keySet().removeIf(JavaProcess::ours);
       builder.environment().putAll(env);
       Process process = builder.start();
       if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {

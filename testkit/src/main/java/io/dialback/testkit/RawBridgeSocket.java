@@ -16,7 +16,8 @@ import java.time.Duration;
 
 /**
  * A blocking socket that speaks raw bridge frames, for tests that must see exactly what goes over
- * the wire (and send what no well-behaved client would).
+ * the wire (and send what no well-behaved client would) — over TCP, or over a WebSocket where each
+ * {@link #sendRaw} is one binary message and reads see the messages' bytes as one stream.
  */
 public final class RawBridgeSocket implements AutoCloseable {
   private static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
@@ -24,25 +25,61 @@ public final class RawBridgeSocket implements AutoCloseable {
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
+  private final WebSocketStreams.In webSocketIn;
   private int replies;
 
-  private RawBridgeSocket(Socket socket) throws IOException {
+  private RawBridgeSocket(Socket socket, WebSocketStreams.In webSocketIn, OutputStream out)
+      throws IOException {
     this.socket = socket;
-    this.in = new DataInputStream(socket.getInputStream());
-    this.out = socket.getOutputStream();
+    this.webSocketIn = webSocketIn;
+    this.in = new DataInputStream(webSocketIn != null ? webSocketIn : socket.getInputStream());
+    this.out = out != null ? out : socket.getOutputStream();
   }
 
   /** Connects to {@code 127.0.0.1:port}. */
   public static RawBridgeSocket connect(int port) throws IOException {
+    return new RawBridgeSocket(open(port), null, null);
+  }
+
+  /** Connects over TCP or WebSocket, as {@code endpoint} says. */
+  public static RawBridgeSocket connect(BridgeEndpoint endpoint) throws IOException {
+    return endpoint.isWebSocket()
+        ? connectWebSocket(endpoint.port(), endpoint.path(), null)
+        : connect(endpoint.port());
+  }
+
+  /**
+   * Opens a WebSocket to {@code 127.0.0.1:port} at {@code path}, sending {@code Origin: origin}
+   * unless it is null; fails with the hub's answer if the upgrade is refused.
+   */
+  public static RawBridgeSocket connectWebSocket(int port, String path, String origin)
+      throws IOException {
+    Socket socket = open(port);
+    WebSocketStreams.Upgrade upgrade = WebSocketStreams.upgrade(socket, port, path, origin);
+    if (upgrade.status() != 101) {
+      socket.close();
+      throw new IOException("upgrade refused: " + upgrade.statusLine() + " " + upgrade.body());
+    }
+    WebSocketStreams.Out out = new WebSocketStreams.Out(socket);
+    return new RawBridgeSocket(socket, new WebSocketStreams.In(socket, out), out);
+  }
+
+  private static Socket open(int port) throws IOException {
     Socket socket = new Socket();
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
     socket.setTcpNoDelay(true);
-    return new RawBridgeSocket(socket);
+    return socket;
   }
 
   /** Connects, logs in with {@code token} (and {@code name} if not null) and checks the reply. */
   public static RawBridgeSocket login(int port, String token, String name) throws IOException {
-    RawBridgeSocket s = connect(port);
+    return login(BridgeEndpoint.tcp(port), token, name);
+  }
+
+  /** {@link #login(int, String, String)} over TCP or WebSocket. */
+  public static RawBridgeSocket login(BridgeEndpoint endpoint, String token, String name)
+      throws IOException {
+    RawBridgeSocket s = connect(endpoint);
     JsonObject reply = s.loginReply(token, name);
     if (!"message".equals(reply.getString("type"))) {
       throw new IOException("login refused: " + reply.encode());
@@ -53,7 +90,13 @@ public final class RawBridgeSocket implements AutoCloseable {
   /** Connects and logs in asking for binary-extension frames; checks the hub granted them. */
   public static RawBridgeSocket loginBinary(int port, String token, String name)
       throws IOException {
-    RawBridgeSocket s = connect(port);
+    return loginBinary(BridgeEndpoint.tcp(port), token, name);
+  }
+
+  /** {@link #loginBinary(int, String, String)} over TCP or WebSocket. */
+  public static RawBridgeSocket loginBinary(BridgeEndpoint endpoint, String token, String name)
+      throws IOException {
+    RawBridgeSocket s = connect(endpoint);
     JsonObject reply = s.loginReply(token, name, true);
     if (!"message".equals(reply.getString("type"))
         || !reply.getJsonObject("body").getBoolean("binary", false)) {
@@ -227,6 +270,32 @@ public final class RawBridgeSocket implements AutoCloseable {
 
   public Socket socket() {
     return socket;
+  }
+
+  /** Over WebSocket: a text message, which is not part of the bridge protocol. */
+  public RawBridgeSocket sendText(String text) throws IOException {
+    webSocketOut().text(text);
+    return this;
+  }
+
+  /**
+   * Over WebSocket: one frame exactly as given, however large (see {@link WebSocketStreams.Out}).
+   */
+  public RawBridgeSocket sendWebSocketFrame(int first, byte[] payload) throws IOException {
+    webSocketOut().rawFrame(first, payload);
+    return this;
+  }
+
+  private WebSocketStreams.Out webSocketOut() {
+    if (!(out instanceof WebSocketStreams.Out ws)) {
+      throw new IllegalStateException("not a WebSocket");
+    }
+    return ws;
+  }
+
+  /** Over WebSocket: the close status the hub sent (-1 before it closed, or over TCP). */
+  public int closeStatus() {
+    return webSocketIn == null ? -1 : webSocketIn.closeStatus();
   }
 
   @Override

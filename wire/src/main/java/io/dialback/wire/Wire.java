@@ -69,6 +69,10 @@ public final class Wire {
   public static final String HUB_LOGIN = "hub.login";
   public static final String HUB_AGENTS_LIST = "hub.agents.list";
   public static final String HUB_AGENTS_EVENTS = "hub.agents.events";
+
+  /** The hubs of the cluster with their connections, agents and calls per second. */
+  public static final String HUB_STATS = "hub.stats";
+
   public static final String HUB_PREFIX = "hub.";
 
   /**
@@ -175,6 +179,9 @@ public final class Wire {
    * sends to, publishes on or registers an address in it, in any spelling.
    */
   public static final String LOCAL_NAMESPACE = "dialback.";
+
+  /** Where each hub publishes its own figures every second, for every hub's {@code hub.stats}. */
+  public static final String HUB_STATS_SAMPLES = LOCAL_NAMESPACE + "hub.stats";
 
   /** Prefix of the addresses an agent's own services answer inside the agent's Vert.x. */
   public static final String LOCAL_PREFIX = LOCAL_NAMESPACE + "local.";

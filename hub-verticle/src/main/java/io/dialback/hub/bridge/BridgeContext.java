@@ -33,6 +33,8 @@ public final class BridgeContext {
   private static final long LINGER_MS = 300;
 
   private final AtomicInteger awaitingAnswers = new AtomicInteger();
+  private final java.util.concurrent.atomic.LongAdder calls =
+      new java.util.concurrent.atomic.LongAdder();
   private final Map<String, Set<BridgeConnection>> waitingOn = new ConcurrentHashMap<>();
   private final Set<BridgeConnection> connections = ConcurrentHashMap.newKeySet();
   private final Guards guards;
@@ -168,6 +170,12 @@ public final class BridgeContext {
 
   void requestStarted() {
     pendingRequests.incrementAndGet();
+    calls.increment();
+  }
+
+  /** Requests bridge connections of this hub have made since it started. */
+  public long calls() {
+    return calls.sum();
   }
 
   void requestDone() {
@@ -199,7 +207,7 @@ public final class BridgeContext {
    * new hub first, then closes here once idle), or after {@code limits.drainTimeoutMs}. Every
    * bridge verticle calls it; they share one drain.
    */
-  synchronized Future<Void> drain() {
+  public synchronized Future<Void> drain() {
     if (drained == null) {
       draining = true;
       Promise<Void> done = Promise.promise();

@@ -10,6 +10,7 @@ import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /** A bridge connection over a TCP socket (with TLS when the port has it). */
 final class NetPeer implements Peer {
@@ -66,11 +67,16 @@ final class NetPeer implements Peer {
 
   @Override
   public String certifiedName() {
-    if (!socket.isSsl()) {
+    return socket.isSsl() ? certifiedName(socket.sslSession()) : null;
+  }
+
+  /** The CN of the verified client certificate of a TLS session, or {@code null} without one. */
+  static String certifiedName(SSLSession session) {
+    if (session == null) {
       return null;
     }
     try {
-      Certificate[] chain = socket.sslSession().getPeerCertificates();
+      Certificate[] chain = session.getPeerCertificates();
       if (chain.length == 0 || !(chain[0] instanceof X509Certificate)) {
         return null;
       }

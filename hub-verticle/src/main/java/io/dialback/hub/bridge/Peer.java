@@ -1,29 +1,13 @@
 package io.dialback.hub.bridge;
 
-import io.vertx.core.Future;
-import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
+import io.dialback.link.ByteSocket;
 
 /**
- * The transport one bridge connection runs over — a TCP socket, or a WebSocket carrying the same
- * frame bytes — as much of it as the connection core needs. The core never sees which.
+ * The transport one bridge connection runs over — a TCP socket ({@link NetPeer}), a WebSocket
+ * carrying the same frame bytes ({@link WebSocketPeer}), or an in-process pipe ({@link PipePeer}) —
+ * with what the hub needs to know of the other end. The connection core never sees which.
  */
-interface Peer {
-  /** Receives the bytes that arrive (for the frame parser). */
-  void handler(Handler<Buffer> handler);
-
-  void closeHandler(Handler<Void> handler);
-
-  void exceptionHandler(Handler<Throwable> handler);
-
-  Future<Void> write(Buffer data);
-
-  void pause();
-
-  void resume();
-
-  void close();
-
+interface Peer extends ByteSocket {
   /** {@code host:port} of the other end, for logs and audit. */
   String remote();
 

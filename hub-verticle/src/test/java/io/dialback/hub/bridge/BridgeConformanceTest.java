@@ -20,12 +20,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The bridge protocol as the stock {@code TcpEventBusBridge} 5.0.8 defines it. Every test runs
- * against the stock bridge and against our hub, at the level of raw frames, and must pass on both.
+ * against the stock bridge and against our hub over TCP and over WebSocket, at the level of raw
+ * frames, and must pass on all three.
  */
 class BridgeConformanceTest {
 
   private static RawBridgeSocket client(TestHub bridge) throws Exception {
-    return RawBridgeSocket.login(bridge.port, TestHub.CLIENT_TOKEN, null);
+    return RawBridgeSocket.login(bridge.endpoint(), TestHub.CLIENT_TOKEN, null);
   }
 
   private static JsonObject send(String address, String replyAddress, Object body) {

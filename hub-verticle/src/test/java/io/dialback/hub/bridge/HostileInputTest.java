@@ -21,16 +21,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Where our hub departs from the stock bridge on purpose: each test sends one kind of hostile or
  * broken input, checks the hub's answer, and then checks that a well-behaved client on another
- * connection is still served.
+ * connection is still served. Over TCP here, and the same bodies over WebSocket in {@link
+ * HostileInputOverWebSocketTest}.
  */
 class HostileInputTest {
   private static final Duration QUICK = Duration.ofSeconds(5);
 
   private TestHub hub;
 
+  /** The transport every connection of this class uses (its subclass runs it over WebSocket). */
+  Target target() {
+    return Target.DIALBACK;
+  }
+
   @BeforeEach
   void startHub() {
-    hub = TestHub.start(Target.DIALBACK);
+    hub = TestHub.start(target());
     hub.vertx.eventBus().consumer("test.echo", msg -> msg.reply(msg.body()));
   }
 
@@ -40,7 +46,7 @@ class HostileInputTest {
   }
 
   private RawBridgeSocket client() throws Exception {
-    return RawBridgeSocket.login(hub.port, TestHub.CLIENT_TOKEN, null);
+    return RawBridgeSocket.login(hub.endpoint(), TestHub.CLIENT_TOKEN, null);
   }
 
   private static JsonObject request(String address, String replyAddress, Object body) {
@@ -156,7 +162,7 @@ class HostileInputTest {
 
   @Test
   void largeFrameBeforeLoginIsRefused() throws Exception {
-    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.port)) {
+    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.endpoint())) {
       s.sendRaw(ByteBuffer.allocate(4).putInt(1024 * 1024).array());
       assertErr(s.readUntilClosed(QUICK).get(0), 413);
     }
@@ -189,7 +195,7 @@ class HostileInputTest {
         "{not json"
       })
   void frameBeforeLoginGetsErrAndClose(String payload) throws Exception {
-    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.port)) {
+    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.endpoint())) {
       s.sendBytes(payload.getBytes(StandardCharsets.UTF_8));
       List<JsonObject> frames = s.readUntilClosed(QUICK);
       assertThat(frames).hasSize(1);
@@ -201,7 +207,7 @@ class HostileInputTest {
   @Test
   void pingBeforeLoginIsAnswered() throws Exception {
     // The official Node.js and Python clients ping as soon as the socket opens.
-    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.port)) {
+    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.endpoint())) {
       s.barrier();
       assertThat(s.loginReply(TestHub.CLIENT_TOKEN, null).getString("type")).isEqualTo("message");
       assertEchoes(s);
@@ -210,7 +216,7 @@ class HostileInputTest {
 
   @Test
   void loginReplySaysWhoAndWhere() throws Exception {
-    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.port)) {
+    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.endpoint())) {
       JsonObject reply = s.loginReply(TestHub.ALPHA_TOKEN, "alpha");
       assertThat(reply.getString("address")).isEqualTo("test.reply.1");
       assertThat(reply.getJsonObject("body"))
@@ -225,7 +231,7 @@ class HostileInputTest {
 
   @Test
   void framesPipelinedAfterLoginAreServedInOrder() throws Exception {
-    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.port)) {
+    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.endpoint())) {
       JsonObject login =
           new JsonObject()
               .put("type", "send")
@@ -241,7 +247,7 @@ class HostileInputTest {
   @ParameterizedTest
   @ValueSource(strings = {"wrong-token-123", ""})
   void badTokenGetsErrToReplyAddressAndClose(String token) throws Exception {
-    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.port)) {
+    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.endpoint())) {
       JsonObject err = s.loginReply(token, null);
       assertThat(err.getString("type")).isEqualTo("err");
       assertThat(err.getString("address")).isEqualTo("test.reply.1");
@@ -255,12 +261,12 @@ class HostileInputTest {
 
   @Test
   void tokenMayBindOnlyItsNames() throws Exception {
-    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.port)) {
+    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.endpoint())) {
       JsonObject err = s.loginReply(TestHub.ALPHA_TOKEN, "beta");
       assertThat(err.getInteger("failureCode")).isEqualTo(403);
       assertThat(s.isClosedByPeer(QUICK)).isTrue();
     }
-    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.port)) {
+    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.endpoint())) {
       assertThat(s.loginReply(TestHub.CLIENT_TOKEN, "alpha").getInteger("failureCode"))
           .isEqualTo(403);
     }
@@ -268,8 +274,9 @@ class HostileInputTest {
 
   @Test
   void nameBoundByLiveConnectionCannotBeBoundAgain() throws Exception {
-    try (RawBridgeSocket first = RawBridgeSocket.login(hub.port, TestHub.ALPHA_TOKEN, "alpha")) {
-      try (RawBridgeSocket second = RawBridgeSocket.connect(hub.port)) {
+    try (RawBridgeSocket first =
+        RawBridgeSocket.login(hub.endpoint(), TestHub.ALPHA_TOKEN, "alpha")) {
+      try (RawBridgeSocket second = RawBridgeSocket.connect(hub.endpoint())) {
         JsonObject err = second.loginReply(TestHub.ALPHA_TOKEN, "alpha");
         assertThat(err.getInteger("failureCode")).isEqualTo(409);
         assertThat(second.isClosedByPeer(QUICK)).isTrue();
@@ -278,7 +285,8 @@ class HostileInputTest {
     }
     // Once the first connection is gone, the name is free again.
     awaitLiveConnections(0);
-    try (RawBridgeSocket again = RawBridgeSocket.login(hub.port, TestHub.ALPHA_TOKEN, "alpha")) {
+    try (RawBridgeSocket again =
+        RawBridgeSocket.login(hub.endpoint(), TestHub.ALPHA_TOKEN, "alpha")) {
       again.barrier();
     }
   }
@@ -290,7 +298,7 @@ class HostileInputTest {
     conf.getJsonObject("limits").put("loginTimeoutMs", 300);
     hub = TestHub.start(Target.DIALBACK, conf);
     hub.vertx.eventBus().consumer("test.echo", msg -> msg.reply(msg.body()));
-    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.port)) {
+    try (RawBridgeSocket s = RawBridgeSocket.connect(hub.endpoint())) {
       List<JsonObject> frames = s.readUntilClosed(QUICK);
       assertThat(assertErr(frames.get(0), 401).getString("message")).contains("no login");
     }
@@ -301,8 +309,9 @@ class HostileInputTest {
 
   @Test
   void agentCannotRegisterAnotherAgentsAddress() throws Exception {
-    try (RawBridgeSocket alpha = RawBridgeSocket.login(hub.port, TestHub.ALPHA_TOKEN, "alpha");
-        RawBridgeSocket beta = RawBridgeSocket.login(hub.port, TestHub.BETA_TOKEN, "beta");
+    try (RawBridgeSocket alpha =
+            RawBridgeSocket.login(hub.endpoint(), TestHub.ALPHA_TOKEN, "alpha");
+        RawBridgeSocket beta = RawBridgeSocket.login(hub.endpoint(), TestHub.BETA_TOKEN, "beta");
         RawBridgeSocket caller = client()) {
       beta.send(new JsonObject().put("type", "register").put("address", "agent.beta.fs.read"));
       beta.barrier();
@@ -346,7 +355,8 @@ class HostileInputTest {
   @Test
   void onlyHubsPublishPresenceAndOnlyAnAgentItsEvents() throws Exception {
     try (RawBridgeSocket s = client();
-        RawBridgeSocket alpha = RawBridgeSocket.login(hub.port, TestHub.ALPHA_TOKEN, "alpha")) {
+        RawBridgeSocket alpha =
+            RawBridgeSocket.login(hub.endpoint(), TestHub.ALPHA_TOKEN, "alpha")) {
       s.send(
           new JsonObject()
               .put("type", "publish")
@@ -370,7 +380,8 @@ class HostileInputTest {
 
   @Test
   void forgedReplyIsRefusedAndTheRealReplyStillArrives() throws Exception {
-    try (RawBridgeSocket alpha = RawBridgeSocket.login(hub.port, TestHub.ALPHA_TOKEN, "alpha");
+    try (RawBridgeSocket alpha =
+            RawBridgeSocket.login(hub.endpoint(), TestHub.ALPHA_TOKEN, "alpha");
         RawBridgeSocket caller = client();
         RawBridgeSocket forger = client()) {
       alpha.send(new JsonObject().put("type", "register").put("address", "agent.alpha.svc"));
@@ -450,7 +461,7 @@ class HostileInputTest {
   @Test
   void pendingRequestFailsWithinASecondOfItsReplierDisconnecting() throws Exception {
     try (RawBridgeSocket caller = client()) {
-      RawBridgeSocket alpha = RawBridgeSocket.login(hub.port, TestHub.ALPHA_TOKEN, "alpha");
+      RawBridgeSocket alpha = RawBridgeSocket.login(hub.endpoint(), TestHub.ALPHA_TOKEN, "alpha");
       alpha.send(new JsonObject().put("type", "register").put("address", "agent.alpha.slow"));
       alpha.barrier();
       caller.send(
@@ -543,7 +554,7 @@ class HostileInputTest {
       garbage.read();
       garbage.read();
     }
-    try (RawBridgeSocket early = RawBridgeSocket.connect(hub.port)) {
+    try (RawBridgeSocket early = RawBridgeSocket.connect(hub.endpoint())) {
       early.sendBytes("{\"type\":\"register\",\"address\":\"x\"}".getBytes(StandardCharsets.UTF_8));
       early.readUntilClosed(QUICK);
     }
