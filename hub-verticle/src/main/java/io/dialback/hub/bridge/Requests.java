@@ -42,9 +42,11 @@ final class Requests {
       throw new FrameException(FailureCode.UNAVAILABLE, "the hub is shutting down");
     }
     checkPending();
+    long startNanos = System.nanoTime();
     Future<Message<Object>> reply = hub.vertx().eventBus().request(address, body, options);
     started();
     String agent = Wire.agentNameOf(address);
+    CallKind kind = CallKind.of(connection.who().name() != null, Wire.isAgentCall(address));
     if (agent != null) {
       watch.watch(
           replyAddress,
@@ -58,7 +60,15 @@ final class Requests {
                       FailureCode.UNAVAILABLE.code(),
                       reason)));
     }
-    reply.onComplete(ar -> done(address, replyAddress, ar));
+    reply.onComplete(
+        ar -> {
+          count(
+              kind,
+              startNanos,
+              ar,
+              Wire.agentNameOf(address) != null && !watch.isWatched(replyAddress));
+          done(address, replyAddress, ar);
+        });
   }
 
   /**
@@ -99,11 +109,17 @@ final class Requests {
             options.getHeaders(),
             body,
             options.getSendTimeout()),
-        target);
+        target,
+        CallKind.of(connection.who().name() != null, true));
   }
 
   /** Starts {@code call} (made on this connection's loop, this connection its caller). */
   void start(DirectCall call, BridgeConnection target) {
+    start(call, target, null);
+  }
+
+  /** As above, counted in metrics as {@code kind} (null: not counted). */
+  private void start(DirectCall call, BridgeConnection target, CallKind kind) {
     if (pending >= limits.maxPendingRequests()) {
       call.fail(
           FailureCode.BUSY.code(),
@@ -114,6 +130,8 @@ final class Requests {
       return;
     }
     started();
+    call.kind = kind;
+    call.startNanos = System.nanoTime();
     call.key = Long.toString(++directCount);
     direct.put(call.key, call, System.nanoTime() + call.timeoutMs * 1_000_000);
     String agent = Wire.agentNameOf(call.address);
@@ -134,6 +152,11 @@ final class Requests {
     watch.unwatch(call);
     pending--;
     hub.requestDone();
+    count(
+        call,
+        call.failedCode == DirectCall.NOT_FAILED
+            ? CallOutcome.OK
+            : CallOutcome.ofCode(call.failedCode));
     if (frame != null) {
       connection.write(frame);
     }
@@ -147,6 +170,7 @@ final class Requests {
           pending--;
           hub.requestDone();
           watch.unwatch(call);
+          count(call, CallOutcome.TIMEOUT);
           if (call.finish()) {
             connection.write(
                 FrameWriter.replyError(
@@ -164,6 +188,27 @@ final class Requests {
       hub.vertx().cancelTimer(sweep);
       sweep = -1;
     }
+  }
+
+  /** Requests of this connection waiting for answers. */
+  int pending() {
+    return pending;
+  }
+
+  private void count(DirectCall call, CallOutcome outcome) {
+    if (call.kind != null) {
+      hub.metrics().call(call.kind, outcome, System.nanoTime() - call.startNanos);
+    }
+  }
+
+  /** Counts an event-bus request; {@code agentLeft}: it was failed already as its agent left. */
+  private void count(
+      CallKind kind, long startNanos, AsyncResult<Message<Object>> ar, boolean agentLeft) {
+    CallOutcome outcome =
+        agentLeft
+            ? CallOutcome.UNAVAILABLE
+            : ar.succeeded() ? CallOutcome.OK : CallOutcome.of(ar.cause());
+    hub.metrics().call(kind, outcome, System.nanoTime() - startNanos);
   }
 
   private void checkPending() throws FrameException {
@@ -236,6 +281,7 @@ final class Requests {
     }
     pending--;
     hub.requestDone();
+    count(call, CallOutcome.UNAVAILABLE);
     if (call.finish()) {
       connection.write(
           FrameWriter.replyError(
@@ -255,6 +301,7 @@ final class Requests {
           call.finish(); // a late answer is dropped
           pending--;
           hub.requestDone();
+          count(call, CallOutcome.UNAVAILABLE);
         });
   }
 }
