@@ -2,6 +2,7 @@ package io.dialback.hub;
 
 import io.dialback.conf.ConfigException;
 import io.dialback.conf.Settings;
+import io.dialback.hub.admin.AdminConfig;
 import io.dialback.hub.bridge.Limits;
 import io.dialback.hub.cluster.ClusterConfig;
 import io.dialback.hub.gate.AddressPolicy;
@@ -36,7 +37,8 @@ public record HubConfig(
     AddressPolicy policy,
     TlsConfig tls,
     ClusterConfig cluster,
-    int reloadSeconds) {
+    int reloadSeconds,
+    AdminConfig admin) {
 
   public static final String ENV_PREFIX = "DIALBACK_HUB_";
   public static final int DEFAULT_PORT = 7000;
@@ -124,7 +126,8 @@ public record HubConfig(
         "bridge",
         "tls",
         "cluster",
-        "reloadSeconds");
+        "reloadSeconds",
+        "admin");
     String host = s.string("host", "127.0.0.1");
     int port = s.integer("port", DEFAULT_PORT, 0, 65535);
     String name = s.string("name", null);
@@ -156,7 +159,8 @@ public record HubConfig(
         policy,
         TlsConfig.from(s.section("tls")),
         ClusterConfig.from(s.section("cluster"), false),
-        s.integer("reloadSeconds", 5, 0, 3600));
+        s.integer("reloadSeconds", 5, 0, 3600),
+        AdminConfig.from(s.section("admin"), json.containsKey("admin")));
   }
 
   /**

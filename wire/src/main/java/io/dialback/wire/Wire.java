@@ -63,6 +63,10 @@ public final class Wire {
   public static final String HUB_LOGIN = "hub.login";
   public static final String HUB_AGENTS_LIST = "hub.agents.list";
   public static final String HUB_AGENTS_EVENTS = "hub.agents.events";
+
+  /** The cluster's hubs with their counts (the shell's {@code hubs}, the admin API's hubs). */
+  public static final String HUB_HUBS_LIST = "hub.hubs.list";
+
   public static final String HUB_PREFIX = "hub.";
 
   // Login body and reply fields.
@@ -164,6 +168,15 @@ public final class Wire {
    */
   public static String localAddress(String address) {
     return LOCAL_PREFIX + address;
+  }
+
+  /**
+   * Where hub {@code hubName} answers, for other hubs only, with its connections and their figures
+   * (the admin API's agent list gathers them): in {@code dialback.*}, which no peer reaches.
+   */
+  public static String hubConnectionsAddress(String hubName) {
+    Objects.requireNonNull(hubName, "hubName == null");
+    return LOCAL_NAMESPACE + "hub." + hubName + ".connections";
   }
 
   /**
