@@ -120,25 +120,32 @@ public final class HubMetrics implements BridgeMetrics {
       Gauge.builder("dialback.hub.connections", roles, r -> r.count(role))
           .description("Open bridge connections by role (login: not logged in yet)")
           .tag("role", role)
+          .strongReference(true) // a weakly held gauge reads NaN once collected
           .register(registry);
     }
     Gauge.builder("dialback.hub.agents.bound", roles, r -> r.count("bound"))
         .description("Agents whose connection is on this hub")
+        .strongReference(true) // a weakly held gauge reads NaN once collected
         .register(registry);
     Gauge.builder("dialback.hub.queued.write.bytes", hub, BridgeContext::queuedWriteBytes)
         .description("Bytes queued towards peers, waiting to be written")
+        .strongReference(true) // a weakly held gauge reads NaN once collected
         .register(registry);
     Gauge.builder("dialback.hub.pending.calls", hub, BridgeContext::pendingRequests)
         .description("Requests of bridge connections waiting for answers")
+        .strongReference(true) // a weakly held gauge reads NaN once collected
         .register(registry);
     Gauge.builder("dialback.hub.draining", hub, h -> h.draining() ? 1 : 0)
         .description("1 while the hub drains before it stops")
+        .strongReference(true) // a weakly held gauge reads NaN once collected
         .register(registry);
     Gauge.builder("dialback.hub.cluster.members", members, IntSupplier::getAsInt)
         .description("Hubs in this hub's cluster, itself included (1 when not clustered)")
+        .strongReference(true) // a weakly held gauge reads NaN once collected
         .register(registry);
     Gauge.builder("dialback.hub.registry.agents", registered, IntSupplier::getAsInt)
         .description("Agents in the registry, cluster-wide (refreshed every few seconds)")
+        .strongReference(true) // a weakly held gauge reads NaN once collected
         .register(registry);
   }
 
@@ -180,41 +187,22 @@ public final class HubMetrics implements BridgeMetrics {
     bytesOut.increment(n);
   }
 
-  /** Connections by role, counted once per scrape (the gauges share one pass). */
+  /** Connections by role, counted when a scrape asks (one pass over the hub's connections). */
   private static final class RoleCounts {
     private final BridgeContext hub;
-    private long countedAt;
-    private int agents;
-    private int clients;
-    private int logins;
-    private int bound;
 
     RoleCounts(BridgeContext hub) {
       this.hub = hub;
     }
 
-    synchronized double count(String role) {
-      long now = System.nanoTime();
-      if (countedAt == 0 || now - countedAt > 500_000_000L) {
-        agents = clients = logins = bound = 0;
-        for (ConnectionInfo c : hub.connections()) {
-          switch (c.role()) {
-            case "agent" -> agents++;
-            case "client" -> clients++;
-            default -> logins++;
-          }
-          if (c.agent() != null) {
-            bound++;
-          }
+    double count(String role) {
+      int n = 0;
+      for (ConnectionInfo c : hub.connections()) {
+        if (role.equals("bound") ? c.agent() != null : role.equals(c.role())) {
+          n++;
         }
-        countedAt = now;
       }
-      return switch (role) {
-        case "agent" -> agents;
-        case "client" -> clients;
-        case "bound" -> bound;
-        default -> logins;
-      };
+      return n;
     }
   }
 }
