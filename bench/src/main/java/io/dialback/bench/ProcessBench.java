@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 final class ProcessBench {
   private static final Duration START = Duration.ofSeconds(90);
   private static final List<String> PARTY_JVM = List.of("-Xmx512m", "-XX:+UseParallelGC");
-  private static final Pattern PORT = Pattern.compile("listening on (\\d+)");
+  private static final Pattern PORT = Pattern.compile("^listening on (\\d+)$", Pattern.MULTILINE);
 
   private final Report report;
   private final Duration warmup;
@@ -273,7 +273,7 @@ final class ProcessBench {
     report.call(label, key, inFlight, r, cpu, r.calls());
   }
 
-  private JsonObject hubConf(boolean tls, JsonObject cluster) {
+  JsonObject hubConf(boolean tls, JsonObject cluster) {
     JsonObject conf = Setups.hubConf(0);
     if (hubLoops > 0) {
       conf.put("instances", hubLoops);
@@ -290,7 +290,7 @@ final class ProcessBench {
     return conf;
   }
 
-  private JavaProcess hub(JsonObject conf) throws Exception {
+  JavaProcess hub(JsonObject conf) throws Exception {
     Path file = Files.writeString(Files.createTempFile(dir, "hub", ".json"), conf.encode());
     return party("hub", List.of("hub", file.toString()));
   }
@@ -309,7 +309,7 @@ final class ProcessBench {
     return args;
   }
 
-  private BridgeClient client(Vertx vertx, int port, boolean tls) throws Exception {
+  BridgeClient client(Vertx vertx, int port, boolean tls) throws Exception {
     ClientOptions.Builder options =
         ClientOptions.builder().hub("127.0.0.1", port).token(Setups.CLIENT_TOKEN).binary(true);
     if (tls) {
@@ -320,15 +320,15 @@ final class ProcessBench {
     return client;
   }
 
-  private JavaProcess party(String name, List<String> args) throws Exception {
+  JavaProcess party(String name, List<String> args) throws Exception {
     JavaProcess p =
         JavaProcess.start(
             name, "io.dialback.bench.Party", jvm(name), args, Map.of(), dir.resolve("logs"));
     parties.add(p);
-    return p.awaitLog("listening on|ready", START);
+    return p.awaitLog("^(listening on \\d+|ready)$", START);
   }
 
-  private static int portOf(JavaProcess p) throws IOException {
+  static int portOf(JavaProcess p) throws IOException {
     Matcher m = PORT.matcher(p.logText());
     if (!m.find()) {
       throw new IllegalStateException(p + " printed no port");
@@ -354,7 +354,7 @@ final class ProcessBench {
     return ticks / 100.0; // CLK_TCK is 100 on Linux
   }
 
-  private void stopAll() throws InterruptedException {
+  void stopAll() throws InterruptedException {
     for (JavaProcess p : parties) {
       p.stop(Duration.ofSeconds(15)); // SIGTERM: a profile, if asked for, is written at exit
       p.close();

@@ -48,6 +48,8 @@ public final class HubDirectory {
   private final IMap<String, String> map;
   private final long since = System.currentTimeMillis();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final java.util.concurrent.atomic.AtomicBoolean publishing =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private long timer = -1;
 
   /**
@@ -149,6 +151,9 @@ public final class HubDirectory {
   }
 
   private Future<Void> publish() {
+    if (!publishing.compareAndSet(false, true)) {
+      return Future.succeededFuture(); // the last one still waits on a frozen member, say
+    }
     String summary = self().encode();
     return vertx
         .executeBlocking(
@@ -159,6 +164,7 @@ public final class HubDirectory {
               return (Void) null;
             },
             false)
+        .onComplete(ar -> publishing.set(false))
         .onFailure(e -> log.debug("could not publish this hub's summary: {}", e.toString()));
   }
 
