@@ -12,7 +12,10 @@ import java.util.Map;
 /** Test helper: HTTP against a hub's admin port, and a Prometheus scrape as series → value. */
 final class Scrape {
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1) // as Prometheus scrapes; no h2c upgrade dance
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private Scrape() {}
 
