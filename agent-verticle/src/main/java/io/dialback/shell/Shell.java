@@ -41,7 +41,7 @@ public final class Shell {
   public static final int USAGE = 2;
 
   static final List<String> COMMANDS =
-      List.of("list", "ls", "stat", "cat", "get", "put", "help", "quit");
+      List.of("list", "hubs", "ls", "stat", "cat", "get", "put", "help", "quit");
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneId.systemDefault());
@@ -102,6 +102,8 @@ public final class Shell {
       switch (command) {
         case "list":
           return expect(command, args, 0, 0) ? list() : USAGE;
+        case "hubs":
+          return expect(command, args, 0, 0) ? hubs() : USAGE;
         case "ls":
           return expect(command, args, 1, 1) ? ls(RemotePath.parse(args.get(0))) : USAGE;
         case "stat":
@@ -149,6 +151,8 @@ public final class Shell {
     switch (command) {
       case "list":
         return "list                      agents connected to the hub(s)";
+      case "hubs":
+        return "hubs                      the cluster's hubs and their counts";
       case "ls":
         return "ls AGENT[:PATH]           list a folder of an agent";
       case "stat":
@@ -189,6 +193,14 @@ public final class Shell {
           });
     }
     printTable(rows);
+    return OK;
+  }
+
+  private int hubs() {
+    printTable(
+        HubsView.rows(
+            dialback.call(
+                io.dialback.wire.Wire.HUB_HUBS_LIST, new io.vertx.core.json.JsonObject())));
     return OK;
   }
 

@@ -118,6 +118,17 @@ class ShellTest {
   }
 
   @Test
+  void hubsShowsTheHubWithItsCounts() {
+    assertThat(run("hubs")).isZero();
+    List<String> lines = out().lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).startsWith("HUB").contains("ADDRESS", "CONNECTIONS", "AGENTS");
+    assertThat(lines.get(1))
+        .contains(" *")
+        .matches(".*127\\.0\\.0\\.1:\\d+\\s+3\\s+2\\s+1\\s+[01] .*");
+  }
+
+  @Test
   void lsListsAFolderWithTypesAndSizes() {
     assertThat(run("ls", "alpha:docs")).isZero();
     List<String> lines = out().lines().toList();

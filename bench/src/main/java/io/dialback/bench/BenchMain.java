@@ -62,9 +62,16 @@ public final class BenchMain implements Callable<Integer> {
       split = ",",
       paramLabel = "WHAT",
       description =
-          "Run only these parts: raw, stock, dialback, tls, websocket, cluster, files, frames"
-              + " (comma-separated; websocket with files adds the WebSocket transfer).")
+          "Run only these parts: raw, stock, dialback, tls, websocket, cluster, metrics, files,"
+              + " frames (comma-separated; websocket with files adds the WebSocket transfer).")
   java.util.Set<String> only = java.util.Set.of();
+
+  @Option(
+      names = "--metrics-runs",
+      description =
+          "Runs of our hub with metrics off and on, alternating, for the metrics cost (default:"
+              + " ${DEFAULT-VALUE}; the report has each side's median).")
+  int metricsRuns = 3;
 
   @Option(
       names = "--hub-loops",
@@ -106,6 +113,9 @@ public final class BenchMain implements Callable<Integer> {
       ProcessBench parties = new ProcessBench(report, warmup, measure, hubLoops);
       try {
         parties.messaging(only, !skipCluster);
+        if (wanted("metrics") && metricsRuns > 0) {
+          MetricsCost.run(parties, report, warmup, measure, metricsRuns);
+        }
         if (wanted("files")) {
           files(parties);
         }
@@ -150,6 +160,9 @@ public final class BenchMain implements Callable<Integer> {
     }
     if (hubLoops > 0) {
       args.add("--hub-loops=" + hubLoops);
+    }
+    if (metricsRuns != 3) {
+      args.add("--metrics-runs=" + metricsRuns);
     }
     if (!only.isEmpty()) {
       args.add("--only=" + String.join(",", new java.util.TreeSet<>(only)));

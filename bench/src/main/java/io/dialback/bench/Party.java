@@ -6,6 +6,7 @@ import io.dialback.hub.HubConfig;
 import io.dialback.hub.HubVerticle;
 import io.dialback.hub.cluster.ClusterConfig;
 import io.dialback.hub.cluster.HubCluster;
+import io.dialback.hub.metrics.MetricsSetup;
 import io.dialback.hub.tls.Certificates;
 import io.dialback.wire.FrameParser;
 import io.vertx.core.Context;
@@ -57,15 +58,22 @@ public final class Party {
 
   private static void hub(Path confFile) throws Exception {
     JsonObject conf = new JsonObject(Files.readString(confFile));
-    ClusterConfig cluster = HubConfig.from(conf, Map.of()).cluster();
+    HubConfig cfg = HubConfig.from(conf, Map.of());
+    ClusterConfig cluster = cfg.cluster();
+    // As HubMain makes it: with Vert.x's meters when the conf has an admin port.
+    boolean meters = cfg.admin().enabled() && cfg.admin().vertxMetrics();
     Vertx vertx;
     HubVerticle hub;
     if (cluster.enabled()) {
       HazelcastClusterManager manager = HubCluster.clusterManager(cluster);
-      vertx = HubCluster.vertx(cluster, manager).await(60, TimeUnit.SECONDS);
+      vertx =
+          MetricsSetup.builder(HubCluster.options(cluster), meters)
+              .withClusterManager(manager)
+              .buildClustered()
+              .await(60, TimeUnit.SECONDS);
       hub = new HubVerticle(Map.of(), () -> manager);
     } else {
-      vertx = Vertx.vertx();
+      vertx = MetricsSetup.builder(new io.vertx.core.VertxOptions(), meters).build();
       hub = new HubVerticle(Map.of());
     }
     vertx.deployVerticle(hub, new DeploymentOptions().setConfig(conf)).await(60, TimeUnit.SECONDS);

@@ -286,12 +286,12 @@ final class ProcessBench {
     report.call(label, key, inFlight, r, cpu, r.calls());
   }
 
-  private JsonObject hubConf(boolean tls, JsonObject cluster) {
+  JsonObject hubConf(boolean tls, JsonObject cluster) {
     return hubConf(tls, cluster, false);
   }
 
   /** {@code http}: with the http port (WebSocket bridge at /bridge, no console). */
-  private JsonObject hubConf(boolean tls, JsonObject cluster, boolean http) {
+  JsonObject hubConf(boolean tls, JsonObject cluster, boolean http) {
     JsonObject conf = Setups.hubConf(0);
     if (http) {
       conf.put("http", new JsonObject().put("port", 0).put("console", false));
@@ -311,7 +311,7 @@ final class ProcessBench {
     return conf;
   }
 
-  private JavaProcess hub(JsonObject conf) throws Exception {
+  JavaProcess hub(JsonObject conf) throws Exception {
     Path file = Files.writeString(Files.createTempFile(dir, "hub", ".json"), conf.encode());
     return party("hub", List.of("hub", file.toString()));
   }
@@ -330,7 +330,7 @@ final class ProcessBench {
     return args;
   }
 
-  private BridgeClient client(Vertx vertx, String hub, boolean tls) throws Exception {
+  BridgeClient client(Vertx vertx, String hub, boolean tls) throws Exception {
     ClientOptions.Builder options =
         ClientOptions.builder().hubs(List.of(hub)).token(Setups.CLIENT_TOKEN).binary(true);
     if (tls) {
@@ -341,7 +341,7 @@ final class ProcessBench {
     return client;
   }
 
-  private JavaProcess party(String name, List<String> args) throws Exception {
+  JavaProcess party(String name, List<String> args) throws Exception {
     JavaProcess p =
         JavaProcess.start(
             name, "io.dialback.bench.Party", jvm(name), args, Map.of(), dir.resolve("logs"));
@@ -359,7 +359,7 @@ final class ProcessBench {
     return Integer.parseInt(m.group(1));
   }
 
-  private static int portOf(JavaProcess p) throws IOException {
+  static int portOf(JavaProcess p) throws IOException {
     Matcher m = PORT.matcher(p.logText());
     if (!m.find()) {
       throw new IllegalStateException(p + " printed no port");
@@ -385,7 +385,7 @@ final class ProcessBench {
     return ticks / 100.0; // CLK_TCK is 100 on Linux
   }
 
-  private void stopAll() throws InterruptedException {
+  void stopAll() throws InterruptedException {
     for (JavaProcess p : parties) {
       p.stop(Duration.ofSeconds(15)); // SIGTERM: a profile, if asked for, is written at exit
       p.close();

@@ -174,6 +174,11 @@ final class Report {
         0.7);
     target(
         lines,
+        "metrics on vs off (client → hub → agent, 64 in flight)",
+        perSecond("metrics-on.client-agent", 64) / perSecond("metrics-off.client-agent", 64),
+        0.9);
+    target(
+        lines,
         "file transfer, binary extension, vs raw TCP copy",
         mibPerSecond("dialback.binary") / mibPerSecond("raw"),
         0.8);

@@ -4,8 +4,10 @@ import io.dialback.agent.AgentVerticle;
 import io.dialback.conf.ConfFiles;
 import io.dialback.conf.ConfigException;
 import io.dialback.hub.HubVerticle;
+import io.dialback.hub.metrics.MetricsSetup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -47,7 +49,8 @@ public final class DemoMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Vertx vertx = Vertx.vertx();
+    // Vert.x's own meters join the hub's on its admin port (conf/hub.json turns that on).
+    Vertx vertx = MetricsSetup.builder(new VertxOptions(), true).build();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx), "dialback-demo-shutdown"));
     try {
       JsonObject hubConf = load(vertx, confDir.resolve("hub.json"));
@@ -72,6 +75,8 @@ public final class DemoMain implements Callable<Integer> {
       }
       agents.sort(null);
       printHowTo(hub.actualPort(), hub.httpPort(), clientToken(hubConf), agents);
+      printAdmin(hub.adminPort(), hubConf);
+      System.out.println("Ctrl-C stops the demo.");
       return 0;
     } catch (ConfigException e) {
       System.err.println("dialback-demo: " + e.getMessage());
@@ -139,7 +144,23 @@ public final class DemoMain implements Callable<Integer> {
     }
     System.out.println(
         "From Python or Node.js, see \"Calling agents from other languages\" in README.md.");
-    System.out.println("Ctrl-C stops the demo.");
+    System.out.flush();
+  }
+
+  /** Where the hub's admin endpoints are, when its conf turns them on. */
+  private static void printAdmin(int adminPort, JsonObject hubConf) {
+    if (adminPort == 0) {
+      return;
+    }
+    JsonObject admin = hubConf.getJsonObject("admin", new JsonObject());
+    String base = "http://" + admin.getString("host", "127.0.0.1") + ":" + adminPort;
+    String token = admin.getString("token", "<admin.token from hub.json>");
+    System.out.println();
+    System.out.println("Admin endpoints of the hub (docs/operations.md):");
+    System.out.println("  " + base + "/metrics          Prometheus");
+    System.out.println("  " + base + "/health/live      " + base + "/health/ready");
+    System.out.println("  curl -H 'Authorization: Bearer " + token + "' " + base + "/api/agents");
+    System.out.println("  (also /api/connections, /api/hubs; the shell's hubs command lists hubs)");
     System.out.flush();
   }
 

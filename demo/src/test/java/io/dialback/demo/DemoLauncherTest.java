@@ -31,8 +31,10 @@ class DemoLauncherTest {
     Path conf = Files.createDirectories(tmp.resolve("conf"));
     Path alpha = Files.createDirectories(tmp.resolve("alpha"));
     Path beta = Files.createDirectories(tmp.resolve("beta"));
+    int adminPort = Ports.free();
     JsonObject hub = read("hub.json").put("port", port);
     hub.getJsonObject("http").put("port", Ports.free());
+    hub.getJsonObject("admin").put("port", adminPort);
     Files.writeString(conf.resolve("hub.json"), hub.encodePrettily());
     Files.writeString(
         conf.resolve("agent.json"), agentConf("agent.json", port, alpha).encodePrettily());
@@ -51,7 +53,11 @@ class DemoLauncherTest {
             tmp.resolve("logs"))) {
       demo.awaitLog("dialback demo: hub on 127.0.0.1:" + port, Duration.ofSeconds(60));
       assertThat(demo.logText())
-          .contains("shell --hub 127.0.0.1:" + port + " --token " + token + " list");
+          .contains("shell --hub 127.0.0.1:" + port + " --token " + token + " list")
+          .contains("http://127.0.0.1:" + adminPort + "/metrics");
+      JavaProcess.Result hubs = shell(port, token, "hubs");
+      assertThat(hubs.exitCode()).as(hubs.err()).isZero();
+      assertThat(hubs.out()).contains("127.0.0.1:" + port + " *");
 
       JavaProcess.Result list = shell(port, token, "list");
       assertThat(list.exitCode()).as(list.err()).isZero();

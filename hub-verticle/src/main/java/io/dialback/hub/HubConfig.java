@@ -2,6 +2,7 @@ package io.dialback.hub;
 
 import io.dialback.conf.ConfigException;
 import io.dialback.conf.Settings;
+import io.dialback.hub.admin.AdminConfig;
 import io.dialback.hub.bridge.Limits;
 import io.dialback.hub.cluster.ClusterConfig;
 import io.dialback.hub.gate.AddressPolicy;
@@ -38,7 +39,8 @@ public record HubConfig(
     TlsConfig tls,
     ClusterConfig cluster,
     int reloadSeconds,
-    HttpConfig http) {
+    HttpConfig http,
+    AdminConfig admin) {
 
   public static final String ENV_PREFIX = "DIALBACK_HUB_";
   public static final int DEFAULT_PORT = 7000;
@@ -127,7 +129,8 @@ public record HubConfig(
         "tls",
         "cluster",
         "reloadSeconds",
-        "http");
+        "http",
+        "admin");
     String host = s.string("host", "127.0.0.1");
     int port = s.integer("port", DEFAULT_PORT, 0, 65535);
     String name = s.string("name", null);
@@ -161,7 +164,8 @@ public record HubConfig(
         tls,
         ClusterConfig.from(s.section("cluster"), false),
         s.integer("reloadSeconds", 5, 0, 3600),
-        HttpConfig.from(s, host, tls));
+        HttpConfig.from(s, host, tls),
+        AdminConfig.from(s.section("admin"), json.containsKey("admin")));
   }
 
   /**

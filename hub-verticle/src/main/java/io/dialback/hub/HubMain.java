@@ -3,9 +3,10 @@ package io.dialback.hub;
 import io.dialback.conf.Launcher;
 import io.dialback.hub.cluster.ClusterConfig;
 import io.dialback.hub.cluster.HubCluster;
+import io.dialback.hub.metrics.MetricsSetup;
 import io.dialback.logging.OwnLogging;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -57,13 +58,18 @@ public final class HubMain implements Callable<Integer> {
                     JsonObject section = json.getJsonObject("cluster", new JsonObject());
                     json.put("cluster", section.put("enabled", true));
                   }
-                  ClusterConfig cfg = HubConfig.from(json, System.getenv()).cluster();
+                  HubConfig hub = HubConfig.from(json, System.getenv());
+                  ClusterConfig cfg = hub.cluster();
+                  boolean meters = hub.admin().enabled() && hub.admin().vertxMetrics();
                   if (!cfg.enabled()) {
-                    return Future.succeededFuture(Vertx.vertx());
+                    return Future.succeededFuture(
+                        MetricsSetup.builder(new VertxOptions(), meters).build());
                   }
                   HazelcastClusterManager hz = HubCluster.clusterManager(cfg);
                   manager.set(hz);
-                  return HubCluster.vertx(cfg, hz);
+                  return MetricsSetup.builder(HubCluster.options(cfg), meters)
+                      .withClusterManager(hz)
+                      .buildClustered();
                 },
                 new HubVerticle(System.getenv(), manager::get, confFile()));
     return started.exitCode(); // Vert.x keeps the process running until SIGTERM

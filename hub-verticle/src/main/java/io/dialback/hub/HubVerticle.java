@@ -2,6 +2,7 @@ package io.dialback.hub;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.dialback.conf.ConfigException;
+import io.dialback.hub.admin.HubOps;
 import io.dialback.hub.bridge.BridgeContext;
 import io.dialback.hub.bridge.BridgeVerticle;
 import io.dialback.hub.gate.Gate;
@@ -62,6 +63,7 @@ public final class HubVerticle extends VerticleBase {
   private AgentRegistry registry;
   private HubStats stats;
   private final AtomicInteger httpPort = new AtomicInteger();
+  private HubOps ops;
 
   /** A hub whose conf may be overridden by {@code DIALBACK_HUB_*} environment variables. */
   public HubVerticle() {
@@ -98,6 +100,7 @@ public final class HubVerticle extends VerticleBase {
         .compose(
             r -> {
               registry = r;
+              ops = new HubOps(vertx, cfg.admin(), hazelcast());
               bridge =
                   new BridgeContext(
                       vertx,
@@ -106,7 +109,8 @@ public final class HubVerticle extends VerticleBase {
                       new Gate(cfg.tokens()),
                       cfg.policy(),
                       registry,
-                      cfg.limits());
+                      cfg.limits(),
+                      ops.metrics());
               vertx.eventBus().consumer(Wire.HUB_AGENTS_LIST, this::listAgents);
               // Calls waiting on an agent fail as soon as any hub announces it left.
               vertx.eventBus().<JsonObject>consumer(Wire.HUB_AGENTS_EVENTS, this::onAgentEvent);
@@ -118,6 +122,7 @@ public final class HubVerticle extends VerticleBase {
                               new DeploymentOptions().setInstances(cfg.instances())))
                   .compose(id -> startHttp(cfg));
             })
+        .compose(id -> ops.start(bridge, registry, cfg.host()))
         .onSuccess(
             id -> {
               stats = new HubStats(vertx, bridge, registry); // once the hub knows its name
@@ -189,7 +194,20 @@ public final class HubVerticle extends VerticleBase {
     if (stats != null) {
       stats.stop();
     }
-    return registry == null ? Future.succeededFuture() : registry.close();
+    Future<Void> opsClosed = ops == null ? Future.succeededFuture() : ops.close();
+    return opsClosed.compose(v -> registry == null ? Future.succeededFuture() : registry.close());
+  }
+
+  /** The port of the admin server, once it listens (0 when the conf has no admin port). */
+  public int adminPort() {
+    return ops == null ? 0 : ops.adminPort();
+  }
+
+  /** The cluster this hub's Vert.x is in, or null. */
+  private HazelcastInstance hazelcast() {
+    return vertx.isClustered()
+        ? ((HazelcastClusterManager) clusterManager.get()).getHazelcastInstance()
+        : null;
   }
 
   /** The port the bridge listens on (useful when the conf said 0). */

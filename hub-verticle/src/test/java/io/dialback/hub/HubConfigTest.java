@@ -42,6 +42,59 @@ class HubConfigTest {
   }
 
   @Test
+  void noAdminKeyOpensNoAdminPortAndTheKeyTurnsItOn() {
+    assertThat(HubConfig.from(valid(), Map.of()).admin().enabled()).isFalse();
+    HubConfig on = HubConfig.from(valid().put("admin", new JsonObject()), Map.of());
+    assertThat(on.admin().enabled()).isTrue();
+    assertThat(on.admin().host()).isEqualTo("127.0.0.1");
+    assertThat(on.admin().port()).isEqualTo(7080);
+    assertThat(on.admin().token()).isNull();
+    HubConfig fromEnv =
+        HubConfig.from(
+            valid(),
+            Map.of(
+                "DIALBACK_HUB_ADMIN_ENABLED", "true",
+                "DIALBACK_HUB_ADMIN_PORT", "0",
+                "DIALBACK_HUB_ADMIN_TOKEN", "admin-secret"));
+    assertThat(fromEnv.admin().enabled()).isTrue();
+    assertThat(fromEnv.admin().port()).isZero();
+    assertThat(fromEnv.admin().token()).isEqualTo("admin-secret");
+    assertThat(
+            HubConfig.from(valid().put("admin", new JsonObject().put("enabled", false)), Map.of())
+                .admin()
+                .enabled())
+        .isFalse();
+  }
+
+  @Test
+  void adminMistakesNameTheirKey() {
+    assertRefused(
+        valid().put("admin", new JsonObject().put("prot", 1)), Map.of(), "admin.prot", "unknown");
+    assertRefused(
+        valid().put("admin", new JsonObject().put("token", "short")),
+        Map.of(),
+        "admin.token",
+        "at least 8");
+    assertRefused(
+        valid().put("admin", new JsonObject().put("port", 70000)), Map.of(), "admin.port", "");
+    assertRefused(
+        valid().put("admin", new JsonObject().put("protect", new JsonArray().add("metrics"))),
+        Map.of(),
+        "admin.protect",
+        "needs admin.token");
+    assertRefused(
+        valid()
+            .put(
+                "admin",
+                new JsonObject()
+                    .put("token", "admin-secret")
+                    .put("protect", new JsonArray().add("api"))),
+        Map.of(),
+        "admin.protect",
+        "may list metrics and health");
+  }
+
+  @Test
   void environmentOverridesTheFile() {
     HubConfig cfg =
         HubConfig.from(

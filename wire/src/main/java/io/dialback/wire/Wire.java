@@ -73,6 +73,9 @@ public final class Wire {
   /** The hubs of the cluster with their connections, agents and calls per second. */
   public static final String HUB_STATS = "hub.stats";
 
+  /** The cluster's hubs with their counts (the shell's {@code hubs}, the admin API's hubs). */
+  public static final String HUB_HUBS_LIST = "hub.hubs.list";
+
   public static final String HUB_PREFIX = "hub.";
 
   /**
@@ -193,6 +196,15 @@ public final class Wire {
    */
   public static String localAddress(String address) {
     return LOCAL_PREFIX + address;
+  }
+
+  /**
+   * Where hub {@code hubName} answers, for other hubs only, with its connections and their figures
+   * (the admin API's agent list gathers them): in {@code dialback.*}, which no peer reaches.
+   */
+  public static String hubConnectionsAddress(String hubName) {
+    Objects.requireNonNull(hubName, "hubName == null");
+    return LOCAL_NAMESPACE + "hub." + hubName + ".connections";
   }
 
   /**

@@ -31,6 +31,11 @@ final class AgentWatch {
     }
   }
 
+  /** Whether call {@code key} is watched (false once its agent left and it was failed). */
+  boolean isWatched(Object key) {
+    return calls.containsKey(key);
+  }
+
   /** Stops watching a call; false when it was not watched any more (failed as its agent left). */
   boolean unwatch(Object key) {
     Call call = calls.remove(key);

@@ -14,4 +14,7 @@ interface Awaiting {
 
   /** The peer failed it, went away, or too much was waiting already. */
   void fail(int code, String message);
+
+  /** It waited too long and was dropped; the sender's own timeout tells the sender. */
+  default void expired() {}
 }

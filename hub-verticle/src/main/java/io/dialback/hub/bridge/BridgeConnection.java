@@ -62,7 +62,7 @@ final class BridgeConnection implements FrameParser.Listener {
   final Requests requests;
   final Refusals refusals;
   private final FrameParser parser;
-  private final QueuedBytesMeter meter;
+  final QueuedBytesMeter meter;
   private final Outbox outbox;
   private final java.util.EnumSet<Pause> pauses = java.util.EnumSet.noneOf(Pause.class);
 
@@ -231,7 +231,7 @@ final class BridgeConnection implements FrameParser.Listener {
       return;
     }
     state = State.CLOSED;
-    hub.closed(this);
+    hub.closed(this, reason);
     parser.stop();
     room.release();
     outbox.close();

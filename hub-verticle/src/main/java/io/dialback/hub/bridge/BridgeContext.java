@@ -25,6 +25,7 @@ public final class BridgeContext {
   private final AddressPolicy policy;
   private final AgentRegistry registry;
   private final Limits limits;
+  private final BridgeMetrics metrics;
   private final AtomicInteger boundPort = new AtomicInteger();
   private final AtomicInteger liveConnections = new AtomicInteger();
   private final AtomicInteger pendingRequests = new AtomicInteger();
@@ -56,6 +57,20 @@ public final class BridgeContext {
       AddressPolicy policy,
       AgentRegistry registry,
       Limits limits) {
+    this(vertx, configuredName, host, gate, policy, registry, limits, BridgeMetrics.NONE);
+  }
+
+  /** As above, counting what happens into {@code metrics}. */
+  public BridgeContext(
+      Vertx vertx,
+      String configuredName,
+      String host,
+      Gate gate,
+      AddressPolicy policy,
+      AgentRegistry registry,
+      Limits limits,
+      BridgeMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics == null");
     this.vertx = Objects.requireNonNull(vertx, "vertx == null");
     this.configuredName = configuredName;
     this.host = Objects.requireNonNull(host, "host == null");
@@ -117,6 +132,25 @@ public final class BridgeContext {
 
   Guards guards() {
     return guards;
+  }
+
+  /** Where the connections count what happens. */
+  BridgeMetrics metrics() {
+    return metrics;
+  }
+
+  /** Bytes queued towards peers right now, hub-wide. */
+  public long queuedWriteBytes() {
+    return queuedWrites.used();
+  }
+
+  /** A snapshot of this hub's connections, for the admin API and gauges. */
+  public java.util.List<ConnectionInfo> connections() {
+    java.util.List<ConnectionInfo> all = new java.util.ArrayList<>(connections.size());
+    for (BridgeConnection c : connections) {
+      all.add(ConnectionInfo.of(c));
+    }
+    return all;
   }
 
   /** Bytes queued towards peers, by identity and in all. */
@@ -277,8 +311,9 @@ public final class BridgeContext {
     liveConnections.incrementAndGet();
   }
 
-  void closed(BridgeConnection connection) {
+  void closed(BridgeConnection connection, io.dialback.link.CloseReason reason) {
     connections.remove(connection);
     liveConnections.decrementAndGet();
+    metrics.closed(reason);
   }
 }

@@ -33,7 +33,13 @@ public final class BridgeVerticle extends VerticleBase {
     server = vertx.createNetServer(options);
     Subscriptions subscriptions = new Subscriptions(hub);
     server.connectHandler(
-        socket -> new BridgeConnection(hub, subscriptions, new NetPeer(socket), context).start());
+        socket ->
+            new BridgeConnection(
+                    hub,
+                    subscriptions,
+                    new CountingPeer(new NetPeer(socket), hub.metrics()),
+                    context)
+                .start());
     return server
         .listen()
         .onSuccess(s -> hub.boundPort(s.actualPort()))

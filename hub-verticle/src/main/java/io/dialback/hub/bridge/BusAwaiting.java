@@ -11,10 +11,30 @@ import io.vertx.core.eventbus.Message;
  * A message from the event bus that waits for a peer's answer. A requester that passed its request
  * on undecoded (a bridge connection) takes the answer undecoded too; a Vert.x requester gets
  * values. An answer that itself expects an answer becomes a request of the replier.
+ *
+ * @param metrics where a Vert.x service's call of an agent is counted when it ends; null when this
+ *     wait is not such a call
  */
-record BusAwaiting(Message<Object> message) implements Awaiting {
+record BusAwaiting(Message<Object> message, long startNanos, BridgeMetrics metrics)
+    implements Awaiting {
+  BusAwaiting(Message<Object> message) {
+    this(message, 0, null);
+  }
+
+  private void count(CallOutcome outcome) {
+    if (metrics != null) {
+      metrics.call(CallKind.HUB_TO_AGENT, outcome, System.nanoTime() - startNanos);
+    }
+  }
+
+  @Override
+  public void expired() {
+    count(CallOutcome.TIMEOUT);
+  }
+
   @Override
   public void answer(Frame frame, BridgeConnection replier) throws FrameException {
+    count(CallOutcome.OK);
     String replyAddress = replier.usableReply(frame.replyAddress());
     DeliveryOptions options;
     Object body;
@@ -39,6 +59,7 @@ record BusAwaiting(Message<Object> message) implements Awaiting {
 
   @Override
   public void fail(int code, String text) {
+    count(CallOutcome.ofCode(code));
     message.fail(code, text);
   }
 }

@@ -53,7 +53,19 @@ final class Deliveries {
       }
       return;
     }
-    forward(message.address(), message, message.isSend());
+    forward(message.address(), message, message.isSend(), fromService(message));
+  }
+
+  /**
+   * Whether {@code message} is a Vert.x service's call of this agent: what a bridge connection
+   * passes on travels undecoded ({@code RawJson}, binary data) and is counted where it started.
+   */
+  private static boolean fromService(Message<Object> message) {
+    Object body = message.body();
+    return message.replyAddress() != null
+        && Wire.isAgentCall(message.address())
+        && !(body instanceof io.dialback.wire.RawJson)
+        && !(body instanceof Buffer);
   }
 
   /** A message published on one of the peer's registrations, as shared frame bytes. */
@@ -87,9 +99,17 @@ final class Deliveries {
    * address for an answer), remembering it when it waits for the peer's own answer.
    */
   void forward(String address, Message<Object> message, boolean send) {
+    forward(address, message, send, false);
+  }
+
+  private void forward(String address, Message<Object> message, boolean send, boolean counted) {
     String replyAddress = null;
     if (message.replyAddress() != null) {
-      replyAddress = await(new BusAwaiting(message));
+      replyAddress =
+          await(
+              counted
+                  ? new BusAwaiting(message, System.nanoTime(), connection.hub.metrics())
+                  : new BusAwaiting(message));
       if (replyAddress == null) {
         return;
       }
@@ -118,7 +138,13 @@ final class Deliveries {
   private String await(Awaiting waiting) {
     long now = System.nanoTime();
     // Every entry has the same lifetime, so the oldest are due first.
-    awaiting.expire(now, true, (id, m) -> connection.hub.awaiting(-1));
+    awaiting.expire(
+        now,
+        true,
+        (id, m) -> {
+          connection.hub.awaiting(-1);
+          m.expired();
+        });
     if (awaiting.size() >= limits.maxPendingDeliveries()) {
       waiting.fail(
           FailureCode.BUSY.code(),
@@ -151,6 +177,11 @@ final class Deliveries {
       waiting.answer(frame, connection);
     }
     return true;
+  }
+
+  /** Requests delivered to this connection that waited for its answer. */
+  long delivered() {
+    return count;
   }
 
   /** The connection is gone: whoever waits for its answers is told so now. */

@@ -29,6 +29,16 @@ final class DirectCall implements Awaiting {
   /** Its key in the caller's table of direct calls (set when the call starts). */
   String key;
 
+  /** What metrics count it as (set when it starts), or null: an answer's answer is not counted. */
+  CallKind kind;
+
+  long startNanos;
+
+  /** The failure code it ended with, if {@link #fail} ended it. */
+  int failedCode = NOT_FAILED;
+
+  static final int NOT_FAILED = Integer.MIN_VALUE;
+
   /**
    * @param callerReply the caller's peer's reply address, where the answer goes
    * @param address the address the callee's peer sees the message on
@@ -95,6 +105,7 @@ final class DirectCall implements Awaiting {
   @Override
   public void fail(int code, String message) {
     if (finish()) {
+      failedCode = code;
       caller.onLoop(
           () ->
               caller.requests.answered(

@@ -75,6 +75,7 @@ final class Inbound {
           hub.policy().checkPublish(connection.who(), address);
           checkRate();
           eventBus.publish(address, decodedBody(frame), deliveryOptions(frame));
+          hub.metrics().call(CallKind.PUBLISH, CallOutcome.OK, 0);
         }
         case REGISTER -> onRegister(address);
         default -> onUnregister(address);

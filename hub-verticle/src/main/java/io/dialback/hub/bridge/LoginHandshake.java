@@ -193,6 +193,7 @@ final class LoginHandshake {
                 .put(Wire.LOGIN_ROLE, who.role().wireName())
                 .put(Wire.LOGIN_HUB, hub.hubName())
                 .put(Wire.LOGIN_BINARY, binaryAsked)));
+    hub.metrics().login(null);
     log.info("[{}] logged in as {} ({})", connection, who.identity(), who.role().wireName());
     Audit.login(
         who.identity(),
@@ -204,6 +205,7 @@ final class LoginHandshake {
 
   private void refused(String replyAddress, FailureCode code, String message) {
     FailureCode c = code == null ? FailureCode.INTERNAL : code;
+    hub.metrics().login(c);
     log.info("[{}] login refused: {}", connection, LogSafe.text(message));
     Audit.loginRefused(c.code(), message, connection.peer.remote());
     Buffer answer =

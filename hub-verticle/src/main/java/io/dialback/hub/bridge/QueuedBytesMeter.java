@@ -47,6 +47,11 @@ final class QueuedBytesMeter implements Outbox.Meter {
     budget.give(key, length);
   }
 
+  /** Bytes this connection has queued right now. */
+  long held() {
+    return held;
+  }
+
   /** From now on, counts against {@code identity} (what is held moves there). */
   void rekey(String identity) {
     budget.give(key, held);

@@ -31,6 +31,7 @@ final class Refusals {
       close(CloseReason.PROTOCOL_VIOLATION, e.code(), e.detail(), e.replyAddress());
       return;
     }
+    connection.hub.metrics().refused(e.code());
     if (e.replyAddress() != null) {
       connection.write(
           FrameWriter.replyError(
@@ -51,6 +52,7 @@ final class Refusals {
    * a registration's to the address's handler, anything else to the general error handler.
    */
   void addressed(FrameType type, String address, String replyAddress, FrameException e) {
+    connection.hub.metrics().refused(e.code());
     if (type == FrameType.SEND && replyAddress != null) {
       connection.write(
           FrameWriter.replyError(
@@ -74,6 +76,7 @@ final class Refusals {
 
   /** Ends the connection with a last {@code err}: to {@code replyAddress}, or a general one. */
   void close(CloseReason reason, FailureCode code, String detail, String replyAddress) {
+    connection.hub.metrics().refused(code);
     log.info(
         "[{}] closing ({}): {}", connection, reason.label(), LogSafe.text(code.message(detail)));
     Audit.closed(connection.identity(), connection.peer.remote(), reason, code.message(detail));

@@ -46,6 +46,7 @@ final class Requests {
       throws FrameException {
     checkDraining();
     checkPending();
+    long startNanos = System.nanoTime();
     String agent = Wire.agentNameOf(address);
     Future<Message<Object>> reply =
         agent == null
@@ -59,6 +60,7 @@ final class Requests {
                         .request(
                             address, body, new DeliveryOptions(options).setSendTimeout(timeout)));
     started();
+    CallKind kind = CallKind.of(connection.who().name() != null, Wire.isAgentCall(address));
     if (agent != null) {
       watch.watch(
           replyAddress,
@@ -72,7 +74,15 @@ final class Requests {
                       FailureCode.UNAVAILABLE.code(),
                       reason)));
     }
-    reply.onComplete(ar -> done(address, replyAddress, ar));
+    reply.onComplete(
+        ar -> {
+          count(
+              kind,
+              startNanos,
+              ar,
+              Wire.agentNameOf(address) != null && !watch.isWatched(replyAddress));
+          done(address, replyAddress, ar);
+        });
   }
 
   /**
@@ -111,11 +121,17 @@ final class Requests {
             options.getHeaders(),
             body,
             options.getSendTimeout()),
-        target);
+        target,
+        CallKind.of(connection.who().name() != null, true));
   }
 
   /** Starts {@code call} (made on this connection's loop, this connection its caller). */
   void start(DirectCall call, BridgeConnection target) {
+    start(call, target, null);
+  }
+
+  /** As above, counted in metrics as {@code kind} (null: not counted). */
+  private void start(DirectCall call, BridgeConnection target, CallKind kind) {
     if (pending >= limits.maxPendingRequests()) {
       call.fail(
           FailureCode.BUSY.code(),
@@ -126,6 +142,8 @@ final class Requests {
       return;
     }
     started();
+    call.kind = kind;
+    call.startNanos = System.nanoTime();
     call.key = Long.toString(++directCount);
     direct.put(call.key, call, System.nanoTime() + call.timeoutMs * 1_000_000);
     String agent = Wire.agentNameOf(call.address);
@@ -146,6 +164,11 @@ final class Requests {
     watch.unwatch(call);
     pending--;
     hub.requestDone();
+    count(
+        call,
+        call.failedCode == DirectCall.NOT_FAILED
+            ? CallOutcome.OK
+            : CallOutcome.ofCode(call.failedCode));
     if (frame != null) {
       connection.write(frame);
     }
@@ -159,6 +182,7 @@ final class Requests {
           pending--;
           hub.requestDone();
           watch.unwatch(call);
+          count(call, CallOutcome.TIMEOUT);
           if (call.finish()) {
             connection.write(
                 FrameWriter.replyError(
@@ -185,6 +209,27 @@ final class Requests {
     if (hub.draining() && !connection.willMove()) {
       throw new FrameException(FailureCode.UNAVAILABLE, "the hub is shutting down");
     }
+  }
+
+  /** Requests of this connection waiting for answers. */
+  int pending() {
+    return pending;
+  }
+
+  private void count(DirectCall call, CallOutcome outcome) {
+    if (call.kind != null) {
+      hub.metrics().call(call.kind, outcome, System.nanoTime() - call.startNanos);
+    }
+  }
+
+  /** Counts an event-bus request; {@code agentLeft}: it was failed already as its agent left. */
+  private void count(
+      CallKind kind, long startNanos, AsyncResult<Message<Object>> ar, boolean agentLeft) {
+    CallOutcome outcome =
+        agentLeft
+            ? CallOutcome.UNAVAILABLE
+            : ar.succeeded() ? CallOutcome.OK : CallOutcome.of(ar.cause());
+    hub.metrics().call(kind, outcome, System.nanoTime() - startNanos);
   }
 
   private void checkPending() throws FrameException {
@@ -257,6 +302,7 @@ final class Requests {
     }
     pending--;
     hub.requestDone();
+    count(call, CallOutcome.UNAVAILABLE);
     if (call.finish()) {
       connection.write(
           FrameWriter.replyError(
@@ -276,6 +322,7 @@ final class Requests {
           call.finish(); // a late answer is dropped
           pending--;
           hub.requestDone();
+          count(call, CallOutcome.UNAVAILABLE);
         });
   }
 }

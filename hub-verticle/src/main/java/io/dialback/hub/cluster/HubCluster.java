@@ -79,15 +79,18 @@ public final class HubCluster {
    * required client certificates when {@code cluster.tls} is on.
    */
   public static Future<Vertx> vertx(ClusterConfig cfg, HazelcastClusterManager manager) {
-    VertxOptions options =
-        new VertxOptions()
-            .setEventBusOptions(
-                cfg.tls()
-                    .apply(
-                        new EventBusOptions()
-                            .setHost(cfg.host())
-                            .setPort(cfg.eventBusPort())
-                            .setClusterPublicHost(cfg.host())));
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered();
+    return Vertx.builder().with(options(cfg)).withClusterManager(manager).buildClustered();
+  }
+
+  /** The Vert.x options of a clustered hub: its event bus on the cluster host, TLS if asked. */
+  public static VertxOptions options(ClusterConfig cfg) {
+    return new VertxOptions()
+        .setEventBusOptions(
+            cfg.tls()
+                .apply(
+                    new EventBusOptions()
+                        .setHost(cfg.host())
+                        .setPort(cfg.eventBusPort())
+                        .setClusterPublicHost(cfg.host())));
   }
 }

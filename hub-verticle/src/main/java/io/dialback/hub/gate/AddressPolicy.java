@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  */
 public final class AddressPolicy {
   /** Hub addresses any logged-in connection may call. */
-  private static final Set<String> HUB_CALLABLE = Set.of(Wire.HUB_AGENTS_LIST, Wire.HUB_STATS);
+  private static final Set<String> HUB_CALLABLE =
+      Set.of(Wire.HUB_AGENTS_LIST, Wire.HUB_STATS, Wire.HUB_HUBS_LIST);
 
   /** Hub addresses any logged-in connection may listen to. */
   private static final Set<String> HUB_LISTENABLE = Set.of(Wire.HUB_AGENTS_EVENTS);

@@ -29,6 +29,11 @@ public interface AgentRegistry {
   /** Every bound agent, ordered by name. */
   Future<List<AgentRecord>> list();
 
+  /** How many agents are bound (a cheaper question than {@link #list()} where it can be). */
+  default Future<Integer> size() {
+    return list().map(List::size);
+  }
+
   /** Stops background work (lease renewal, listeners). */
   default Future<Void> close() {
     return Future.succeededFuture();

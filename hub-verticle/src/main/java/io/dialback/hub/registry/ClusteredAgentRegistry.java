@@ -225,6 +225,12 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
                         : e.toString()));
   }
 
+  /** The map's size, failing after {@link #LIST_WAIT_MS} (readiness asks it: is the map there?). */
+  @Override
+  public Future<Integer> size() {
+    return vertx.executeBlocking(map::size, false).timeout(LIST_WAIT_MS, TimeUnit.MILLISECONDS);
+  }
+
   private List<AgentRecord> queryAll() {
     List<AgentRecord> all = new ArrayList<>();
     for (String stored : map.values()) {

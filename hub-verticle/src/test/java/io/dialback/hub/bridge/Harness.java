@@ -33,6 +33,10 @@ final class Harness implements AutoCloseable {
   private final Subscriptions subscriptions;
 
   Harness(JsonObject limits) {
+    this(limits, BridgeMetrics.NONE);
+  }
+
+  Harness(JsonObject limits, BridgeMetrics metrics) {
     RawJsonCodec.install(vertx.eventBus());
     HubConfig cfg = HubConfig.from(HubConf.standard().limits(limits).json(), Map.of());
     registry = new LocalAgentRegistry(vertx.eventBus());
@@ -44,7 +48,8 @@ final class Harness implements AutoCloseable {
             new Gate(cfg.tokens()),
             cfg.policy(),
             registry,
-            cfg.limits());
+            cfg.limits(),
+            metrics);
     subscriptions = on(() -> new Subscriptions(hub));
   }
 
