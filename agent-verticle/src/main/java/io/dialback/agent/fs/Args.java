@@ -40,6 +40,43 @@ final class Args {
     return p;
   }
 
+  /** A required string argument other than {@code path} (e.g. {@code from}, {@code to}). */
+  static String stringOf(JsonObject req, String key) {
+    Object value = req.getValue(key);
+    if (!(value instanceof String) || ((String) value).isEmpty()) {
+      throw new FsException(FailureCode.BAD_REQUEST, key + " must be a non-empty string");
+    }
+    String p = (String) value;
+    while (p.startsWith("./")) {
+      p = p.substring(2);
+    }
+    if (p.isEmpty() || p.equals(".")) {
+      throw new FsException(FailureCode.BAD_REQUEST, key + " must name something below the root");
+    }
+    return p;
+  }
+
+  /** An optional boolean argument: absent is false, anything but a boolean is a mistake. */
+  static boolean flag(JsonObject req, String key) {
+    Object value = req.getValue(key);
+    if (value != null && !(value instanceof Boolean)) {
+      throw new FsException(FailureCode.BAD_REQUEST, key + " must be true or false");
+    }
+    return Boolean.TRUE.equals(value);
+  }
+
+  /** The optional {@code source} tag of an upload: a short string, or null. */
+  static String sourceOf(JsonObject req) {
+    Object value = req.getValue("source");
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String) || ((String) value).length() > 256) {
+      throw new FsException(FailureCode.BAD_REQUEST, "source must be a string of at most 256");
+    }
+    return (String) value;
+  }
+
   static long longOf(JsonObject req, String key, long fallback) {
     Object value = req.getValue(key);
     if (value == null) {

@@ -36,6 +36,10 @@ import java.util.regex.Pattern;
  * uploadIdleMs}, when its sender falls below {@link UploadLimits#minBytesPerSecond()} ({@link
  * Pace}), or when a chunk would take it past {@link UploadLimits#maxBytes()} ({@code too_large});
  * the next chunk of an ended upload is told why.
+ *
+ * <p>A caller whose upload was cut off (its connection dropped, its process ended) asks with {@code
+ * resume: true} and the {@code source} it gave the first chunk (an opaque tag of its file, e.g.
+ * size and modification time) where that upload stands, and goes on from there.
  */
 final class Uploads {
   private static final Pattern TEMP = Pattern.compile("^\\..*\\.dialback-[0-9a-f]{32}\\.part$");
@@ -63,16 +67,18 @@ final class Uploads {
     final Path temp;
     final String owner;
     final Pace pace;
+    final String source;
     FileChannel channel;
     long offset;
     boolean busy;
     long lastActivityNanos;
 
-    Upload(Path target, Path temp, String owner, Pace pace, long now) {
+    Upload(Path target, Path temp, String owner, Pace pace, String source, long now) {
       this.target = target;
       this.temp = temp;
       this.owner = owner;
       this.pace = pace;
+      this.source = source;
       this.lastActivityNanos = now;
     }
   }
@@ -122,11 +128,15 @@ final class Uploads {
     byte[] data;
     boolean last;
     Path target;
+    String source;
+    boolean resume;
     try {
       path = Args.pathOf(req, false);
       offset = Args.longOf(req, "offset", 0);
       data = decode(req.getValue("data"));
-      last = Boolean.TRUE.equals(req.getValue("last"));
+      last = Args.flag(req, "last");
+      resume = Args.flag(req, "resume");
+      source = Args.sourceOf(req);
       target = jail.writable(path);
     } catch (FsException e) {
       FileService.fail(msg, e);
@@ -134,6 +144,24 @@ final class Uploads {
     }
     long now = System.nanoTime();
     Upload upload = active.get(target);
+    if (resume) {
+      // Where the upload this caller started of the same source stands; 0: start afresh.
+      boolean held =
+          upload != null
+              && !upload.busy
+              && upload.owner.equals(owner)
+              && source != null
+              && source.equals(upload.source);
+      if (held) {
+        upload.lastActivityNanos = now;
+      }
+      msg.reply(
+          new JsonObject()
+              .put("path", path)
+              .put("offset", held ? upload.offset : 0L)
+              .put("done", false));
+      return;
+    }
     if (offset == 0) {
       if (upload != null && !idle(upload, now)) {
         fail(msg, FailureCode.CONFLICT, "an upload of " + path + " is already in progress");
@@ -158,7 +186,7 @@ final class Uploads {
       ended.remove(target);
       Pace pace =
           new Pace(limits.minBytesPerSecond(), limits.rateWindowMs(), settings.chunkBytes(), now);
-      upload = new Upload(target, tempBeside(target), owner, pace, now);
+      upload = new Upload(target, tempBeside(target), owner, pace, source, now);
       active.put(target, upload);
     } else if (upload == null) {
       Ended why = ended.get(target);
