@@ -146,17 +146,20 @@ public record HubConfig(
     } catch (IllegalArgumentException | ClassCastException e) {
       throw new ConfigException("bridge", e.getMessage());
     }
-    return new HubConfig(
-        host,
-        port,
-        name,
-        instances,
-        tokens,
-        Limits.from(s.section("limits")),
-        policy,
-        TlsConfig.from(s.section("tls")),
-        ClusterConfig.from(s.section("cluster"), false),
-        s.integer("reloadSeconds", 5, 0, 3600));
+    HubConfig cfg =
+        new HubConfig(
+            host,
+            port,
+            name,
+            instances,
+            tokens,
+            Limits.from(s.section("limits")),
+            policy,
+            TlsConfig.from(s.section("tls")),
+            ClusterConfig.from(s.section("cluster"), false),
+            s.integer("reloadSeconds", 5, 0, 3600));
+    s.rejectUnknownEnvironment(); // a misspelt DIALBACK_HUB_* must not be ignored silently
+    return cfg;
   }
 
   /**
