@@ -13,7 +13,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +53,7 @@ public final class BridgeClient {
   private LoginReply login;
   private Handler<ClientState> stateHandler;
   private Handler<JsonObject> errorHandler;
+  private final HubReason hubReason = new HubReason();
 
   /** The current connection (maybe still logging in), or null between connections. */
   private Link link;
@@ -62,12 +62,7 @@ public final class BridgeClient {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.options = options;
-    NetClientOptions net = options.net();
-    if (net.isSsl() && net.getHostnameVerificationAlgorithm() == null) {
-      // Verify the hub's certificate against its host name unless told otherwise ("" disables).
-      net.setHostnameVerificationAlgorithm("HTTPS");
-    }
-    this.netClient = vertx.createNetClient(net);
+    this.netClient = vertx.createNetClient(options.verifiedNet());
     this.reconnector =
         new Reconnector(vertx, context, options, netClient, this::opened, this::giveUp);
   }
@@ -288,6 +283,7 @@ public final class BridgeClient {
       return;
     }
     log.warn("login at {} failed: {}", current.hub(), LogSafe.text(cause.getMessage()));
+    hubReason.refused(cause);
     current.close(); // onLost schedules the retry
   }
 
@@ -302,6 +298,9 @@ public final class BridgeClient {
     public void onErr(Link from, String address, Frame frame) {
       if (consumers.refused(address, frame)) {
         return;
+      }
+      if (state != ClientState.CONNECTED) {
+        hubReason.err(frame);
       }
       if (errorHandler != null) {
         errorHandler.handle(Link.errJson(address, frame));
@@ -341,10 +340,11 @@ public final class BridgeClient {
     return link.ping();
   }
 
-  private void giveUp(ReplyException cause) {
+  private void giveUp(ReplyException failure) {
     if (state == ClientState.CLOSED) {
       return;
     }
+    ReplyException cause = hubReason.explain(failure);
     setState(ClientState.CLOSING);
     Link current = link;
     link = null;

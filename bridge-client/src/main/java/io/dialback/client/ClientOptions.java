@@ -75,6 +75,16 @@ public final class ClientOptions {
     return new NetClientOptions(net);
   }
 
+  /** {@link #net()}, with the hub's certificate checked against its host name over TLS. */
+  NetClientOptions verifiedNet() {
+    NetClientOptions verified = new NetClientOptions(net);
+    if (verified.isSsl() && verified.getHostnameVerificationAlgorithm() == null) {
+      // Verify the hub's certificate against its host name unless told otherwise ("" disables).
+      verified.setHostnameVerificationAlgorithm("HTTPS");
+    }
+    return verified;
+  }
+
   public Duration pingInterval() {
     return pingInterval;
   }

@@ -145,25 +145,13 @@ final class Uploads {
     long now = System.nanoTime();
     Upload upload = active.get(target);
     if (resume) {
-      // Where the upload this caller started of the same source stands; 0: start afresh.
-      boolean held =
-          upload != null
-              && !upload.busy
-              && upload.owner.equals(owner)
-              && source != null
-              && source.equals(upload.source);
-      if (held) {
-        upload.lastActivityNanos = now;
-      }
-      msg.reply(
-          new JsonObject()
-              .put("path", path)
-              .put("offset", held ? upload.offset : 0L)
-              .put("done", false));
+      probe(msg, path, upload, owner, source);
       return;
     }
     if (offset == 0) {
-      if (upload != null && !idle(upload, now)) {
+      // The same caller starting over replaces its own upload; anyone else waits for it to end.
+      boolean own = upload != null && upload.owner.equals(owner) && !upload.busy;
+      if (upload != null && !own && !idle(upload, now)) {
         fail(msg, FailureCode.CONFLICT, "an upload of " + path + " is already in progress");
         return;
       }
@@ -242,6 +230,21 @@ final class Uploads {
               msg.reply(
                   new JsonObject().put("path", path).put("offset", u.offset).put("done", last));
             });
+  }
+
+  /**
+   * Answers where the upload {@code owner} started of the same {@code source} stands (0: none,
+   * start afresh); if one of its chunks is being written, once that write is done.
+   */
+  private void probe(Message<Object> msg, String path, Upload u, String owner, String source) {
+    if (u == null || !u.owner.equals(owner) || source == null || !source.equals(u.source)) {
+      msg.reply(new JsonObject().put("path", path).put("offset", 0L).put("done", false));
+    } else if (u.busy) {
+      vertx.setTimer(10, t -> probe(msg, path, active.get(u.target), owner, source));
+    } else {
+      u.lastActivityNanos = System.nanoTime();
+      msg.reply(new JsonObject().put("path", path).put("offset", u.offset).put("done", false));
+    }
   }
 
   /** Why a new upload of {@code owner} cannot start, naming the bound; null if it can. */
