@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "dialback-bench",
     mixinStandardHelpOptions = true,
+    versionProvider = BenchMain.Version.class,
     description = "Measures raw TCP, the stock bridge and the dialback hub side by side.")
 public final class BenchMain implements Callable<Integer> {
   @Option(
@@ -320,6 +321,15 @@ public final class BenchMain implements Callable<Integer> {
           System.err.println("closing Vert.x: " + e);
         }
       }
+    }
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = BenchMain.class.getPackage().getImplementationVersion();
+      return new String[] {"dialback-bench " + (v == null ? "dev" : v)};
     }
   }
 }
