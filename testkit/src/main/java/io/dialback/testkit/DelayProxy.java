@@ -97,7 +97,11 @@ public final class DelayProxy implements AutoCloseable {
         paused = true;
         from.pause();
       }
-      schedule();
+      if (delayNanos == 0 && bytesPerSecond <= 0) {
+        release(); // nothing to hold back: no timer in the way
+      } else {
+        schedule();
+      }
     }
 
     private void schedule() {
