@@ -1,6 +1,7 @@
 package io.dialback.files;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
@@ -34,7 +35,14 @@ final class PartFile {
   private long saved = -1;
   private long savedAt;
   private boolean saving;
-  private boolean saveAgain;
+  private Promise<Void> saveAgain;
+
+  /** Completed or discarded: no note is written any more. */
+  private boolean finished;
+
+  /** The note being written, if any: what removes the note waits for it. */
+  private Future<Void> writing = Future.succeededFuture();
+
   private long size;
   private long modified;
 
@@ -118,11 +126,19 @@ final class PartFile {
     }
   }
 
-  /** Writes the note as it stands now (coalescing writes that overlap). */
+  /**
+   * Writes the note as it stands now; the future completes once a note at least this recent is on
+   * disk. A save asked for while one is being written follows it, once for all such asks.
+   */
   Future<Void> save() {
+    if (finished) {
+      return Future.succeededFuture(); // completed or discarded: no note any more
+    }
     if (saving) {
-      saveAgain = true;
-      return Future.succeededFuture();
+      if (saveAgain == null) {
+        saveAgain = Promise.promise();
+      }
+      return saveAgain.future();
     }
     saving = true;
     long have = contiguous;
@@ -133,25 +149,31 @@ final class PartFile {
             .put("size", size)
             .put("modified", modified)
             .put("have", have);
-    return fs.writeFile(note.toString(), Buffer.buffer(json.encode()))
-        .andThen(
-            ar -> {
-              saving = false;
-              saved = have;
-              savedAt = System.nanoTime();
-              if (saveAgain) {
-                saveAgain = false;
-                save();
-              }
-            });
+    writing = fs.writeFile(note.toString(), Buffer.buffer(json.encode()));
+    return writing.andThen(
+        ar -> {
+          saving = false;
+          saved = have;
+          savedAt = System.nanoTime();
+          Promise<Void> again = saveAgain;
+          saveAgain = null;
+          if (again != null) {
+            save().onComplete(again);
+          }
+        });
   }
 
   /** The part becomes the target; the note goes. */
   Future<Void> complete(Path target) {
-    return fs.move(
-            part.toString(),
-            target.toString(),
-            new CopyOptions().setReplaceExisting(true).setAtomicMove(true))
+    finished = true;
+    return writing
+        .otherwiseEmpty()
+        .compose(
+            v ->
+                fs.move(
+                    part.toString(),
+                    target.toString(),
+                    new CopyOptions().setReplaceExisting(true).setAtomicMove(true)))
         .compose(v -> fs.delete(note.toString()).otherwiseEmpty());
   }
 
@@ -161,7 +183,10 @@ final class PartFile {
 
   /** Nothing kept: the part and its note go. */
   Future<Void> discard() {
-    return Future.join(fs.delete(part.toString()), fs.delete(note.toString()))
+    finished = true;
+    return writing
+        .otherwiseEmpty()
+        .compose(v -> Future.join(fs.delete(part.toString()), fs.delete(note.toString())))
         .<Void>mapEmpty()
         .otherwiseEmpty();
   }
