@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -17,7 +18,11 @@ import java.util.Objects;
 /**
  * Sends one file to an agent's {@code fs.write}, chunk after chunk, from any {@link UploadSource}.
  * The agent writes a temp file and renames it over the target when the last chunk arrives, so the
- * remote file changes all at once or not at all. Memory: one chunk (plus what the source holds).
+ * remote file changes all at once or not at all. Memory: the chunks in flight, at most four (plus
+ * what the source holds).
+ *
+ * <p>Up to four chunks are in flight at once (the agent writes them in order, holding a few ahead
+ * of the one it writes), so a link with a long round trip is not idle between chunks.
  *
  * <p>A source with a {@link UploadSource#tag() tag} can be resumed: the first chunk carries the
  * tag, and a later upload of the same content first asks the agent ({@code resume: true}) where the
@@ -151,47 +156,80 @@ public final class Upload {
         .map(offset -> source.size() >= 0 && offset > source.size() ? 0L : offset);
   }
 
+  /** Chunks in flight at once: the agent takes a few ahead of the one it writes. */
+  private static final int AHEAD = 4;
+
+  private int inFlight;
+  private boolean reading;
+  private boolean lastRead;
+  private long nextOffset;
+
   private void send(long offset) {
-    if (options.cancellation() != null && options.cancellation().isCancelled()) {
-      return; // the cancellation fails the result (on this context, next)
-    }
-    if (result.future().isComplete()) {
+    nextOffset = offset;
+    pump();
+  }
+
+  /** Reads and sends the next chunks while fewer than {@link #AHEAD} are in flight, in order. */
+  private void pump() {
+    if (result.future().isComplete()
+        || (options.cancellation() != null && options.cancellation().isCancelled())
+        || reading
+        || lastRead
+        || inFlight >= Math.min(AHEAD, options.window())) {
       return;
     }
+    reading = true;
     source
         .next(options.chunkBytes())
-        .compose(
-            chunk -> {
-              long end = offset + chunk.length();
-              boolean last = chunk.length() == 0 || (source.size() >= 0 && end >= source.size());
-              JsonObject body =
-                  new JsonObject()
-                      .put("path", remotePath)
-                      .put("offset", offset)
-                      .put("data", Base64.getEncoder().encodeToString(chunk.getBytes()))
-                      .put("last", last);
-              if (offset == 0 && source.tag() != null) {
-                body.put("source", source.tag());
-              }
-              return transport
-                  .request(address, body, options.requestTimeout())
-                  .map(reply -> last ? -end - 1 : end);
-            })
         .onComplete(
             here(
                 ar -> {
+                  reading = false;
                   if (ar.failed()) {
                     result.tryFail(ar.cause());
                     return;
                   }
-                  long next = ar.result();
-                  boolean done = next < 0;
-                  acknowledged = done ? -next - 1 : next;
+                  Buffer chunk = ar.result();
+                  long offset = nextOffset;
+                  long end = offset + chunk.length();
+                  lastRead = chunk.length() == 0 || (source.size() >= 0 && end >= source.size());
+                  nextOffset = end;
+                  request(offset, chunk, lastRead);
+                  pump();
+                }));
+  }
+
+  private void request(long offset, Buffer chunk, boolean last) {
+    if (result.future().isComplete()) {
+      return;
+    }
+    long end = offset + chunk.length();
+    JsonObject body =
+        new JsonObject()
+            .put("path", remotePath)
+            .put("offset", offset)
+            .put("data", Base64.getEncoder().encodeToString(chunk.getBytes()))
+            .put("last", last);
+    if (offset == 0 && source.tag() != null) {
+      body.put("source", source.tag());
+    }
+    inFlight++;
+    transport
+        .request(address, body, options.requestTimeout())
+        .onComplete(
+            here(
+                ar -> {
+                  inFlight--;
+                  if (ar.failed()) {
+                    result.tryFail(ar.cause());
+                    return;
+                  }
+                  acknowledged = end; // replies come in order: all before this one are written
                   if (options.progress() != null) {
                     long total = source.size() >= 0 ? source.size() : acknowledged;
                     options.progress().update(acknowledged, total);
                   }
-                  if (done) {
+                  if (last) {
                     result.tryComplete(
                         new TransferResult(
                             remotePath,
@@ -200,7 +238,7 @@ public final class Upload {
                             System.nanoTime() - startNanos,
                             resumedFrom));
                   } else {
-                    send(next);
+                    pump();
                   }
                 }));
   }

@@ -3,6 +3,7 @@ package io.dialback.agent.fs;
 import io.dialback.wire.FailureCode;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Base64;
 
 /** The arguments of file-service requests, read and checked: each mistake is a 400 naming it. */
 final class Args {
@@ -75,6 +76,28 @@ final class Args {
       throw new FsException(FailureCode.BAD_REQUEST, "source must be a string of at most 256");
     }
     return (String) value;
+  }
+
+  /** A chunk's {@code data}: base64 (standard or URL-safe), at most {@code chunkBytes}. */
+  static byte[] base64(Object data, int chunkBytes) {
+    if (data == null) {
+      return new byte[0];
+    }
+    if (!(data instanceof String)) {
+      throw new FsException(FailureCode.BAD_REQUEST, "data must be a base64 string");
+    }
+    String s = (String) data;
+    if (s.length() > (chunkBytes / 3 + 1) * 4 + 4) {
+      throw new FsException(
+          FailureCode.TOO_LARGE, "a chunk may carry at most " + chunkBytes + " bytes");
+    }
+    try {
+      return s.indexOf('-') >= 0 || s.indexOf('_') >= 0
+          ? Base64.getUrlDecoder().decode(s)
+          : Base64.getDecoder().decode(s);
+    } catch (IllegalArgumentException e) {
+      throw new FsException(FailureCode.BAD_REQUEST, "data is not base64: " + e.getMessage());
+    }
   }
 
   static long longOf(JsonObject req, String key, long fallback) {

@@ -38,7 +38,7 @@ final class Listing {
       List<Path> children = new ArrayList<>();
       try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
         for (Path child : stream) {
-          if (!Uploads.isTempFile(child.getFileName().toString())) {
+          if (!UploadState.isTempFile(child.getFileName().toString())) {
             children.add(child);
           }
         }

@@ -191,4 +191,33 @@ class FileChangesTest {
     assertThat(Files.size(root.resolve("up.bin"))).isEqualTo(2048);
     assertThat(call("write", probe).getLong("offset")).as("nothing held any more").isZero();
   }
+
+  @Test
+  void chunksSentAheadAreWrittenInOrderUpToABound() throws Exception {
+    byte[] piece = new byte[1024];
+    java.util.List<io.vertx.core.Future<io.vertx.core.eventbus.Message<Object>>> replies =
+        new java.util.ArrayList<>();
+    for (int i = 0; i < 1 + Uploads.MAX_AHEAD; i++) {
+      java.util.Arrays.fill(piece, (byte) i);
+      replies.add(
+          vertx
+              .eventBus()
+              .request(
+                  Wire.localAddress(Wire.fsAddress("a", "write")),
+                  new JsonObject()
+                      .put("path", "piped.bin")
+                      .put("offset", i * 1024L)
+                      .put("data", Base64.getEncoder().encodeToString(piece))
+                      .put("last", i == Uploads.MAX_AHEAD),
+                  new DeliveryOptions().addHeader(Wire.HEADER_FROM, "tester")));
+    }
+    for (var reply : replies) {
+      reply.await(10, TimeUnit.SECONDS);
+    }
+    byte[] written = Files.readAllBytes(root.resolve("piped.bin"));
+    assertThat(written).hasSize((1 + Uploads.MAX_AHEAD) * 1024);
+    for (int i = 0; i <= Uploads.MAX_AHEAD; i++) {
+      assertThat(written[i * 1024]).isEqualTo((byte) i);
+    }
+  }
 }
