@@ -94,9 +94,12 @@ final class InteractiveShell {
       if (word.startsWith("-")) {
         return;
       }
-      boolean remoteWord = RemotePath.looksRemote(word) || !word.contains("/") && !word.isEmpty();
-      if ((command.equals("put") || command.equals("get")) && !remoteWord) {
+      if ((command.equals("put") || command.equals("get")) && !RemotePath.looksRemote(word)) {
+        // A local path or an agent's name: offer both, the line reader keeps what matches.
         localFiles.complete(reader, line, candidates);
+        if (!word.contains("/")) {
+          remote(word, candidates);
+        }
         return;
       }
       if (List.of("ls", "stat", "cat", "get", "put", "cp", "mv", "rm", "mkdir").contains(command)) {
