@@ -353,6 +353,22 @@ class ShellTest {
     }
   }
 
+  @Test
+  void theCompletionScriptCompletesCommandsAndOptionsInBash() throws Exception {
+    assertThat(run("completion")).isZero();
+    Path script = Files.writeString(tmp.resolve("completion.sh"), out());
+    String probe =
+        "source "
+            + script
+            + " 2>/dev/null; COMP_WORDS=(dialback l); COMP_CWORD=1; _complete_dialback 2>/dev/null;"
+            + " echo \"${COMPREPLY[@]}\"; COMP_WORDS=(dialback get --r); COMP_CWORD=2;"
+            + " _complete_dialback 2>/dev/null; echo \"${COMPREPLY[@]}\"";
+    Process bash = new ProcessBuilder("bash", "-c", probe).redirectErrorStream(true).start();
+    String completed = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(bash.waitFor()).isZero();
+    assertThat(completed.lines()).containsExactly("list ls", "--recursive --restart");
+  }
+
   private static List<String> names(Path dir) throws Exception {
     try (Stream<Path> list = Files.list(dir)) {
       return list.map(p -> p.getFileName().toString()).sorted().toList();
