@@ -169,10 +169,7 @@ public record AgentConfig(
     long max = reconnect.longValue("maxDelayMs", 10_000, initial, 3_600_000);
     long pingInterval = s.longValue("pingIntervalMs", 5_000, 10, 3_600_000);
     long pingTimeout = s.longValue("pingTimeoutMs", 15_000, pingInterval + 1, 3_600_000);
-    Object meta = json.getValue("meta");
-    if (meta != null && !(meta instanceof JsonObject)) {
-      throw s.fail("meta", "must be an object");
-    }
+    JsonObject meta = s.section("meta").json(); // free-form: no environment override
     List<ServiceSpec> services = new java.util.ArrayList<>();
     for (Settings service : s.objects("services")) {
       ServiceSpec spec = ServiceSpec.from(service);
@@ -181,6 +178,8 @@ public record AgentConfig(
       }
       services.add(spec);
     }
+    ProxySettings proxy = ProxySettings.from(s.section("proxy"), env);
+    s.rejectUnknownEnvironment(); // a misspelt DIALBACK_AGENT_* must not be ignored silently
     return new AgentConfig(
         name,
         hubs,
@@ -192,9 +191,9 @@ public record AgentConfig(
         Duration.ofMillis(pingTimeout),
         Duration.ofMillis(initial),
         Duration.ofMillis(max),
-        meta == null ? new JsonObject() : (JsonObject) meta,
+        meta,
         List.copyOf(services),
-        ProxySettings.from(s.section("proxy"), env));
+        proxy);
   }
 
   /** The bridge client options this agent dials with. */

@@ -93,9 +93,6 @@ public final class AgentVerticle extends VerticleBase {
     for (String operation : files.operations()) {
       addresses.add(Wire.fsAddress(cfg.name(), operation));
     }
-    if (!cfg.fs().writable()) {
-      addresses.add(Wire.fsAddress(cfg.name(), Wire.FS_WRITE)); // answered with a refusal
-    }
     events =
         vertx.eventBus().localConsumer(Wire.localEventsAddress(cfg.name()), this::publishEvent);
     Future<?> ready = files.start();

@@ -17,14 +17,16 @@ import org.jline.terminal.Terminal;
 
 /**
  * The interactive shell: a line editor with history (kept in {@code ~/.dialback_history}) and tab
- * completion of commands, agent names and remote paths.
+ * completion of commands, agent names and remote paths. Ctrl-C during a command cancels it (a
+ * transfer keeps what it has) and returns to the prompt; Ctrl-C at the prompt, right after another,
+ * leaves.
  */
 final class InteractiveShell {
-  private final Shell shell;
+  private final Session session;
   private final Terminal terminal;
 
-  InteractiveShell(Shell shell, Terminal terminal) {
-    this.shell = shell;
+  InteractiveShell(Session session, Terminal terminal) {
+    this.session = session;
     this.terminal = terminal;
   }
 
@@ -39,16 +41,24 @@ final class InteractiveShell {
                 LineReader.HISTORY_FILE,
                 Path.of(System.getProperty("user.home"), ".dialback_history"))
             .build();
+    // While a command runs, Ctrl-C cancels it (the line reader has its own handling at the prompt).
+    terminal.handle(Terminal.Signal.INT, signal -> session.cancel());
     terminal.writer().println(banner);
     terminal
         .writer()
         .println("Type help for the commands, Tab to complete, quit (or Ctrl-D) to leave.");
+    boolean interrupted = false;
     while (true) {
       String line;
       try {
         line = reader.readLine("dialback> ");
       } catch (UserInterruptException e) {
-        continue; // Ctrl-C clears the line
+        if (interrupted) {
+          return; // a second Ctrl-C in a row leaves
+        }
+        interrupted = true;
+        terminal.writer().println("(Ctrl-C again to leave, or type quit)");
+        continue;
       } catch (EndOfFileException e) {
         return;
       }
@@ -57,11 +67,13 @@ final class InteractiveShell {
       if (words.isEmpty()) {
         continue;
       }
+      interrupted = false;
       if (words.get(0).equals("quit") || words.get(0).equals("exit")) {
         return;
       }
-      shell.run(words);
+      int code = Commands.execute(new Commands(session), session, words.toArray(String[]::new));
       terminal.writer().flush();
+      interrupted = code == Shell.CANCELLED;
     }
   }
 
@@ -78,13 +90,20 @@ final class InteractiveShell {
         return;
       }
       String command = line.words().get(0);
-      if (command.equals("put") && line.wordIndex() == 1
-          || command.equals("get") && line.wordIndex() == 2) {
-        localFiles.complete(reader, line, candidates);
+      String word = line.word();
+      if (word.startsWith("-")) {
         return;
       }
-      if (List.of("ls", "stat", "cat", "get", "put").contains(command)) {
-        remote(line.word(), candidates);
+      if ((command.equals("put") || command.equals("get")) && !RemotePath.looksRemote(word)) {
+        // A local path or an agent's name: offer both, the line reader keeps what matches.
+        localFiles.complete(reader, line, candidates);
+        if (!word.contains("/")) {
+          remote(word, candidates);
+        }
+        return;
+      }
+      if (List.of("ls", "stat", "cat", "get", "put", "cp", "mv", "rm", "mkdir").contains(command)) {
+        remote(word, candidates);
       }
     }
 
@@ -92,7 +111,8 @@ final class InteractiveShell {
       try {
         int colon = word.indexOf(':');
         if (colon < 0) {
-          for (AgentInfo agent : shell.api().agents()) {
+          for (AgentInfo agent :
+              session.await(session.dialback().agents(), Session.TIMEOUT, "agents")) {
             String name = agent.name();
             candidates.add(new Candidate(name + ":", name + ":", null, null, null, null, false));
           }
@@ -102,7 +122,12 @@ final class InteractiveShell {
         String path = word.substring(colon + 1);
         int slash = path.lastIndexOf('/');
         String dir = slash < 0 ? "" : path.substring(0, slash + 1);
-        for (FileEntry e : shell.api().agent(agent).list(dir)) {
+        for (FileEntry e :
+            session.await(
+                session.dialback().agent(agent).list(dir), Session.TIMEOUT, "list " + agent)) {
+          if (!SafeName.isPlain(e.name())) {
+            continue; // never typed onto the user's line
+          }
           String shown = e.name() + (e.isDirectory() ? "/" : "");
           candidates.add(
               new Candidate(

@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "dialback-bench",
     mixinStandardHelpOptions = true,
+    versionProvider = BenchMain.Version.class,
     description = "Measures raw TCP, the stock bridge and the dialback hub side by side.")
 public final class BenchMain implements Callable<Integer> {
   @Option(
@@ -173,14 +174,6 @@ public final class BenchMain implements Callable<Integer> {
     return args;
   }
 
-  /** ~100 bytes of JSON, like a small RPC. */
-  static JsonObject body(long seq) {
-    return new JsonObject()
-        .put("seq", seq)
-        .put("op", "echo")
-        .put("text", "abcdefghijklmnopqrstuvwxyz0123456789");
-  }
-
   private static final java.util.Map<String, String> LABELS =
       java.util.Map.of(
           "stock", "stock bridge",
@@ -209,7 +202,7 @@ public final class BenchMain implements Callable<Integer> {
                   .put("type", "send")
                   .put("address", Setups.ECHO)
                   .put("replyAddress", "r.1")
-                  .put("body", body(1))
+                  .put("body", Setups.body(1))
                   .encode());
       Buffer prefixed = Buffer.buffer().appendInt(frame.length()).appendBuffer(frame);
       Context ctx = clientSide.getOrCreateContext();
@@ -223,7 +216,7 @@ public final class BenchMain implements Callable<Integer> {
     } catch (SkipException e) {
       // not asked for
     } finally {
-      close(serverSide, clientSide);
+      Setups.close(serverSide, clientSide);
     }
 
     for (String bridge : new String[] {"stock", "dialback", "websocket"}) {
@@ -242,13 +235,13 @@ public final class BenchMain implements Callable<Integer> {
         for (int inFlight : new int[] {1, 64}) {
           long[] seq = {0};
           Supplier<Future<?>> fromHub =
-              () -> hubVertx.eventBus().request(Setups.ECHO, body(seq[0]++));
+              () -> hubVertx.eventBus().request(Setups.ECHO, Setups.body(seq[0]++));
           report.call(
               name + ": hub → agent",
               bridge + ".hub-agent",
               inFlight,
               Load.run(hubCtx, fromHub, inFlight, warmup, measure));
-          Supplier<Future<?>> fromClient = () -> client.request(Setups.ECHO, body(seq[0]++));
+          Supplier<Future<?>> fromClient = () -> client.request(Setups.ECHO, Setups.body(seq[0]++));
           report.call(
               name + ": client → hub → agent",
               bridge + ".client-agent",
@@ -258,7 +251,7 @@ public final class BenchMain implements Callable<Integer> {
         client.close().await(10, TimeUnit.SECONDS);
         agent.close().await(10, TimeUnit.SECONDS);
       } finally {
-        close(clientVertx, agentVertx, hubVertx);
+        Setups.close(clientVertx, agentVertx, hubVertx);
       }
     }
 
@@ -273,7 +266,7 @@ public final class BenchMain implements Callable<Integer> {
         Thread.sleep(1000); // let the agent's registrations spread to hub 2
         for (int inFlight : new int[] {1, 64}) {
           long[] seq = {0};
-          Supplier<Future<?>> call = () -> client.request(Setups.ECHO, body(seq[0]++));
+          Supplier<Future<?>> call = () -> client.request(Setups.ECHO, Setups.body(seq[0]++));
           report.call(
               "dialback two-hub cluster: client → hub 2 → hub 1 → agent",
               "cluster.client-agent",
@@ -283,8 +276,8 @@ public final class BenchMain implements Callable<Integer> {
         client.close().await(10, TimeUnit.SECONDS);
         agent.close().await(10, TimeUnit.SECONDS);
       } finally {
-        close(agentVertx, clientVertx);
-        close(hubs);
+        Setups.close(agentVertx, clientVertx);
+        Setups.close(hubs);
       }
     }
   }
@@ -310,7 +303,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         report.file("raw TCP copy (sendfile → disk)", "raw", size, best);
       } finally {
-        close(a, b);
+        Setups.close(a, b);
       }
       if (parties != null) {
         parties.files(file, sum, fileRuns());
@@ -354,7 +347,8 @@ public final class BenchMain implements Callable<Integer> {
               best);
           client.close().await(10, TimeUnit.SECONDS);
         } finally {
-          close(clientVertx, agentVertx, hubVertx); // the agent goes before its hub: no reconnects
+          Setups.close(
+              clientVertx, agentVertx, hubVertx); // the agent goes before its hub: no reconnects
         }
       }
     } finally {
@@ -384,15 +378,12 @@ public final class BenchMain implements Callable<Integer> {
     }
   }
 
-  static void close(Vertx... all) {
-    for (Vertx v : all) {
-      if (v != null) {
-        try {
-          v.close().await(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          System.err.println("closing Vert.x: " + e);
-        }
-      }
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = BenchMain.class.getPackage().getImplementationVersion();
+      return new String[] {"dialback-bench " + (v == null ? "dev" : v)};
     }
   }
 }

@@ -31,7 +31,7 @@ final class FrameReadBench {
                 .put("address", "agent.bench.echo")
                 .put("replyAddress", "r.123")
                 .put("headers", new JsonObject().put("timeout", 30000))
-                .put("body", BenchMain.body(1))
+                .put("body", Setups.body(1))
                 .encode());
     Buffer big =
         Buffer.buffer(

@@ -69,7 +69,7 @@ final class MetricsCost {
       long[] seq = {0};
       Load.run(
           client.context(),
-          () -> client.request(Setups.ECHO, BenchMain.body(seq[0]++)),
+          () -> client.request(Setups.ECHO, Setups.body(seq[0]++)),
           IN_FLIGHT,
           warmup,
           Duration.ofMillis(1));
@@ -77,13 +77,13 @@ final class MetricsCost {
       Load.Result r =
           Load.run(
               client.context(),
-              () -> client.request(Setups.ECHO, BenchMain.body(seq[0]++)),
+              () -> client.request(Setups.ECHO, Setups.body(seq[0]++)),
               IN_FLIGHT,
               Duration.ZERO,
               measure);
       double cpu = ProcessBench.cpuSeconds(hub.pid()) - cpu0;
       client.close().await(10, TimeUnit.SECONDS);
-      BenchMain.close(vertx);
+      Setups.close(vertx);
       return new Run(r, cpu);
     } finally {
       parties.stopAll();

@@ -104,9 +104,7 @@ public final class Party {
                               Load.run(
                                   on,
                                   () ->
-                                      vertx
-                                          .eventBus()
-                                          .request(Setups.ECHO, BenchMain.body(seq[0]++)),
+                                      vertx.eventBus().request(Setups.ECHO, Setups.body(seq[0]++)),
                                   ask.getInteger("inFlight"),
                                   Duration.ofMillis(ask.getLong("warmupMs")),
                                   Duration.ofMillis(ask.getLong("measureMs")));

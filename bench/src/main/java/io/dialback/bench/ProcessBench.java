@@ -94,10 +94,10 @@ final class ProcessBench {
               key + ".client-agent",
               inFlight,
               client.context(),
-              () -> client.request(Setups.ECHO, BenchMain.body(seq[0]++)));
+              () -> client.request(Setups.ECHO, Setups.body(seq[0]++)));
         }
         client.close().await(10, TimeUnit.SECONDS);
-        BenchMain.close(vertx);
+        Setups.close(vertx);
       } finally {
         stopAll();
       }
@@ -118,7 +118,7 @@ final class ProcessBench {
                   .put("type", "send")
                   .put("address", Setups.ECHO)
                   .put("replyAddress", "r.1")
-                  .put("body", BenchMain.body(1))
+                  .put("body", Setups.body(1))
                   .encode());
       Buffer prefixed = Buffer.buffer().appendInt(frame.length()).appendBuffer(frame);
       for (int inFlight : new int[] {1, 64}) {
@@ -131,7 +131,7 @@ final class ProcessBench {
             () -> raw.call(prefixed));
       }
     } finally {
-      BenchMain.close(vertx);
+      Setups.close(vertx);
       stopAll();
     }
   }
@@ -168,10 +168,10 @@ final class ProcessBench {
             "cluster.client-agent",
             inFlight,
             client.context(),
-            () -> client.request(Setups.ECHO, BenchMain.body(seq[0]++)));
+            () -> client.request(Setups.ECHO, Setups.body(seq[0]++)));
       }
       client.close().await(10, TimeUnit.SECONDS);
-      BenchMain.close(vertx);
+      Setups.close(vertx);
     } finally {
       stopAll();
     }
@@ -249,7 +249,7 @@ final class ProcessBench {
             best);
         client.close().await(10, TimeUnit.SECONDS);
       } finally {
-        BenchMain.close(vertx);
+        Setups.close(vertx);
         stopAll();
       }
     }

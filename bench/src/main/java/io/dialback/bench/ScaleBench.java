@@ -164,7 +164,7 @@ final class ScaleBench {
       for (NetSocket s : sockets) {
         s.close();
       }
-      BenchMain.close(vertx);
+      Setups.close(vertx);
       TestFiles.deleteTree(dir);
     }
   }

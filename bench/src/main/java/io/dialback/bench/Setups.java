@@ -205,4 +205,25 @@ final class Setups {
     agent.connected().await(30, TimeUnit.SECONDS);
     return agent;
   }
+
+  /** ~100 bytes of JSON, like a small RPC. */
+  static JsonObject body(long seq) {
+    return new JsonObject()
+        .put("seq", seq)
+        .put("op", "echo")
+        .put("text", "abcdefghijklmnopqrstuvwxyz0123456789");
+  }
+
+  /** Closes each Vert.x that is not null, reporting (not throwing) what fails. */
+  static void close(Vertx... all) {
+    for (Vertx v : all) {
+      if (v != null) {
+        try {
+          v.close().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          System.err.println("closing Vert.x: " + e);
+        }
+      }
+    }
+  }
 }

@@ -25,6 +25,22 @@ public final class BlockingAgent {
     return BlockingDialback.await(agent.stat(path), timeout, where("stat", path));
   }
 
+  public FileHash hash(String path) {
+    return BlockingDialback.await(agent.hash(path), timeout, where("hash", path));
+  }
+
+  public void mkdir(String path, boolean parents) {
+    BlockingDialback.await(agent.mkdir(path, parents), timeout, where("mkdir", path));
+  }
+
+  public void delete(String path, boolean recursive) {
+    BlockingDialback.await(agent.delete(path, recursive), timeout, where("delete", path));
+  }
+
+  public void move(String from, String to, boolean replace) {
+    BlockingDialback.await(agent.move(from, to, replace), timeout, where("move", from));
+  }
+
   public Buffer read(String path, long offset, int length) {
     return BlockingDialback.await(agent.read(path, offset, length), timeout, where("read", path));
   }

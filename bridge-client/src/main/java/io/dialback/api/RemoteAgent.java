@@ -4,6 +4,7 @@ import io.dialback.files.Download;
 import io.dialback.files.TransferOptions;
 import io.dialback.files.TransferResult;
 import io.dialback.files.Upload;
+import io.dialback.files.UploadSource;
 import io.dialback.transport.Reply;
 import io.dialback.transport.Subscription;
 import io.dialback.wire.Wire;
@@ -62,6 +63,45 @@ public final class RemoteAgent {
     return dialback
         .request(address(Wire.FS_STAT), new JsonObject().put("path", path))
         .map(reply -> FileStat.of(reply.json()));
+  }
+
+  /** The SHA-256 of a file, computed by the agent. */
+  public Future<FileHash> hash(String path) {
+    Objects.requireNonNull(path, "path == null");
+    return dialback
+        .request(address(Wire.FS_HASH), new JsonObject().put("path", path))
+        .map(reply -> FileHash.of(reply.json()));
+  }
+
+  /** Makes a folder (writable agents); with {@code parents} the missing ones on the way too. */
+  public Future<Void> mkdir(String path, boolean parents) {
+    Objects.requireNonNull(path, "path == null");
+    return dialback
+        .request(address(Wire.FS_MKDIR), new JsonObject().put("path", path).put("parents", parents))
+        .mapEmpty();
+  }
+
+  /** Deletes a file or link; a folder only with {@code recursive} (writable agents). */
+  public Future<Void> delete(String path, boolean recursive) {
+    Objects.requireNonNull(path, "path == null");
+    return dialback
+        .request(
+            address(Wire.FS_DELETE), new JsonObject().put("path", path).put("recursive", recursive))
+        .mapEmpty();
+  }
+
+  /**
+   * Renames {@code from} to {@code to} in one step (writable agents); {@code replace} an existing
+   * one.
+   */
+  public Future<Void> move(String from, String to, boolean replace) {
+    Objects.requireNonNull(from, "from == null");
+    Objects.requireNonNull(to, "to == null");
+    return dialback
+        .request(
+            address(Wire.FS_MOVE),
+            new JsonObject().put("from", from).put("to", to).put("replace", replace))
+        .mapEmpty();
   }
 
   /**
@@ -124,6 +164,17 @@ public final class RemoteAgent {
   public Future<TransferResult> upload(Path source, String path, TransferOptions options) {
     return Upload.fromFile(
             dialback.transport().vertx(), dialback.transport(), source, name, path, options)
+        .recover(e -> Future.failedFuture(DialbackException.of(e, address(Wire.FS_WRITE))));
+  }
+
+  /**
+   * Uploads what {@code source} gives — another agent's file ({@link
+   * io.dialback.files.AgentSource}), a stream — to {@code path}; atomic remotely, resumed where the
+   * agent still holds an interrupted upload of the same tagged source.
+   */
+  public Future<TransferResult> upload(UploadSource source, String path, TransferOptions options) {
+    return Upload.from(
+            dialback.transport().vertx(), dialback.transport(), source, null, name, path, options)
         .recover(e -> Future.failedFuture(DialbackException.of(e, address(Wire.FS_WRITE))));
   }
 

@@ -48,6 +48,7 @@ public final class BridgeClient {
   private LoginReply login;
   private Handler<ClientState> stateHandler;
   private Handler<JsonObject> errorHandler;
+  private final HubReason hubReason = new HubReason();
 
   /** The current connection (maybe still logging in), or null between connections. */
   private Link link;
@@ -283,6 +284,7 @@ public final class BridgeClient {
       return;
     }
     log.warn("login at {} failed: {}", current.hub(), LogSafe.text(cause.getMessage()));
+    hubReason.refused(cause);
     current.close(); // onLost schedules the retry
   }
 
@@ -297,6 +299,9 @@ public final class BridgeClient {
     public void onErr(Link from, String address, Frame frame) {
       if (consumers.refused(address, frame)) {
         return;
+      }
+      if (state != ClientState.CONNECTED) {
+        hubReason.err(frame);
       }
       if (errorHandler != null) {
         errorHandler.handle(Link.errJson(address, frame));
@@ -336,10 +341,11 @@ public final class BridgeClient {
     return onContext(() -> consumers.unregister(e, state == ClientState.CONNECTED ? link : null));
   }
 
-  private void giveUp(ReplyException cause) {
+  private void giveUp(ReplyException failure) {
     if (state == ClientState.CLOSED) {
       return;
     }
+    ReplyException cause = hubReason.explain(failure);
     setState(ClientState.CLOSING);
     Link current = link;
     link = null;

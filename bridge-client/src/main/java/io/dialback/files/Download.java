@@ -1,61 +1,62 @@
 package io.dialback.files;
 
-import com.fasterxml.jackson.core.Base64Variants;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.dialback.client.BridgeClient;
 import io.dialback.transport.Reply;
 import io.dialback.transport.Transport;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.Wire;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.CopyOptions;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.Objects;
 
 /**
  * Fetches one whole file from an agent's file service to a local path.
  *
- * <p>Several {@code fs.read} chunk requests are in flight at once (the window), each chunk is
- * written at its offset as it arrives, and no more than a window of chunks is ever held in memory,
- * whatever the file's size. Every chunk must report the same size and modification time as the
- * first (else the file changed under us and the download fails with 409). Chunks lost to a dropped
- * connection are asked for again once the client has reconnected, so a download resumes from where
- * it was. The data lands in {@code <target>.part}, renamed to the target only when every byte is
- * there.
+ * <p>Several {@code fs.read} chunk requests are in flight at once — a {@link Window} sized to the
+ * link's bandwidth × round trip within the options' memory bound — each chunk is written at its
+ * offset as it arrives, and no more than a window of chunks is ever held in memory, whatever the
+ * file's size. Every chunk must report the same size and modification time as the first (else the
+ * file changed under us and the download fails with 409). Chunks lost to a dropped connection are
+ * asked for again once the client has reconnected.
+ *
+ * <p>The data lands in a {@link PartFile}, renamed to the target only when every byte is there. A
+ * download that fails or is cancelled keeps its part; the next download of the same file resumes
+ * from it when the remote size and modification time are unchanged ({@link
+ * TransferResult#resumedFrom()}), unless the options say {@code restart}.
  */
 public final class Download {
   private final Vertx vertx;
+  private final Context context;
   private final Transport transport;
   private final String address;
   private final String remotePath;
   private final Path target;
-  private final Path part;
+  private final PartFile part;
   private final TransferOptions options;
+  private final Window window;
   private final Promise<TransferResult> result = Promise.promise();
   private final ArrayDeque<Long> retry = new ArrayDeque<>();
   private final long startNanos = System.nanoTime();
 
   private AsyncFile file;
+  private PartFile.Kept kept;
   private long size = -1;
   private long modified;
   private long stride;
   private long nextOffset;
   private long written;
+  private long resumedFrom;
   private int inFlight;
   private int failuresInARow;
   private boolean waitingForReconnect;
@@ -68,12 +69,14 @@ public final class Download {
       Path target,
       TransferOptions options) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.transport = transport;
     this.address = Wire.fsAddress(agent, Wire.FS_READ);
     this.remotePath = remotePath;
     this.target = target;
-    this.part = target.resolveSibling(target.getFileName() + ".part");
+    this.part = new PartFile(vertx, target, agent, remotePath);
     this.options = options;
+    this.window = new Window(options.window(), options.maxWindow(), options.chunkBytes());
   }
 
   /** Downloads {@code agent}'s {@code remotePath} to {@code target} (replaced when complete). */
@@ -102,92 +105,45 @@ public final class Download {
     Objects.requireNonNull(remotePath, "remotePath == null");
     Objects.requireNonNull(target, "target == null");
     Objects.requireNonNull(options, "options == null");
-    return new Download(vertx, transport, agent, remotePath, target, options).start();
+    Download download = new Download(vertx, transport, agent, remotePath, target, options);
+    download.context.runOnContext(v -> download.start());
+    return download.result.future();
   }
 
-  private Future<TransferResult> start() {
-    vertx
-        .fileSystem()
-        .open(
-            part.toString(),
-            new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true))
-        .onSuccess(
-            f -> {
-              file = f;
-              // The first chunk tells the size, and how much the agent serves per chunk.
-              request(0);
+  /** Everything runs on one context: callbacks that complete elsewhere hop onto it. */
+  private <T> Handler<AsyncResult<T>> here(Handler<AsyncResult<T>> handler) {
+    return ar -> {
+      if (Vertx.currentContext() == context) {
+        handler.handle(ar);
+      } else {
+        context.runOnContext(v -> handler.handle(ar));
+      }
+    };
+  }
+
+  private void start() {
+    if (options.cancellation() != null) {
+      options.cancellation().onCancel(() -> context.runOnContext(v -> cancel()));
+    }
+    Future<PartFile.Kept> earlier = options.restart() ? Future.succeededFuture() : part.kept();
+    earlier
+        .compose(
+            k -> {
+              kept = k;
+              return part.open(k == null ? 0 : k.have());
             })
-        .onFailure(e -> fail(e));
-    return result.future();
-  }
-
-  /** The fields of a base64 fs.read reply that a download uses. */
-  private record Base64Chunk(Buffer data, long size, long modified) {
-    private static final JsonFactory JSON = new JsonFactory();
-
-    static Base64Chunk of(JsonObject json) {
-      return new Base64Chunk(
-          Buffer.buffer(Base64.getDecoder().decode(json.getString("data", ""))),
-          json.getLong("size", -1L),
-          json.getLong("modified", 0L));
-    }
-
-    /**
-     * Reads the reply's JSON text as a stream: the data is decoded from base64 straight out of the
-     * text, without a string or a JSON object in between.
-     */
-    static Base64Chunk read(Buffer json) {
-      if (json == null) {
-        throw new IllegalArgumentException("no body");
-      }
-      Buffer data = Buffer.buffer();
-      long size = -1;
-      long modified = 0;
-      byte[] text = json.getBytes();
-      try (JsonParser p = JSON.createParser(text)) {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-          throw new IllegalArgumentException("body is not an object");
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String field = p.currentName();
-          JsonToken value = p.nextToken();
-          if (field.equals("data") && value == JsonToken.VALUE_STRING) {
-            data = Buffer.buffer(base64(p, text));
-          } else if (field.equals("size") && value == JsonToken.VALUE_NUMBER_INT) {
-            size = p.getLongValue();
-          } else if (field.equals("modified") && value == JsonToken.VALUE_NUMBER_INT) {
-            modified = p.getLongValue();
-          } else {
-            p.skipChildren();
-          }
-        }
-      } catch (IOException e) {
-        throw new IllegalArgumentException(e.getMessage(), e);
-      }
-      return new Base64Chunk(data, size, modified);
-    }
-
-    /**
-     * The string value under the parser, decoded from base64: by the JDK's decoder straight from
-     * the text when it holds no escapes (it never does from our agents), else through Jackson.
-     */
-    private static byte[] base64(JsonParser p, byte[] text) throws IOException {
-      int open = (int) p.currentTokenLocation().getByteOffset(); // the opening quote
-      if (open >= 0 && open < text.length && text[open] == '"') {
-        int close = open + 1;
-        while (close < text.length && text[close] != '"' && text[close] != '\\') {
-          close++;
-        }
-        if (close < text.length && text[close] == '"') {
-          ByteBuffer encoded = ByteBuffer.wrap(text, open + 1, close - open - 1);
-          ByteBuffer decoded = Base64.getDecoder().decode(encoded);
-          return decoded.array().length == decoded.remaining()
-              ? decoded.array()
-              : Arrays.copyOf(decoded.array(), decoded.remaining());
-        }
-      }
-      return p.getBinaryValue(Base64Variants.MIME_NO_LINEFEEDS);
-    }
+        .onComplete(
+            here(
+                ar -> {
+                  if (ar.failed()) {
+                    result.tryFail(ar.cause());
+                    return;
+                  }
+                  file = ar.result();
+                  // The first chunk tells the size, and how much the agent serves per chunk; on a
+                  // resume it is the first chunk not yet here, and tells if the file is unchanged.
+                  request(kept == null ? 0 : kept.have());
+                }));
   }
 
   private void request(long offset) {
@@ -200,54 +156,58 @@ public final class Download {
     if (transport.binary()) {
       body.put("binary", true); // raw bytes instead of base64 JSON
     }
+    long sent = System.nanoTime();
     transport
         .request(address, body, options.requestTimeout())
         .onComplete(
-            ar -> {
-              inFlight--;
-              if (result.future().isComplete()) {
-                return;
-              }
-              if (ar.succeeded()) {
-                failuresInARow = 0;
-                onChunk(offset, ar.result());
-              } else {
-                onChunkFailed(offset, ar.cause());
-              }
-            });
+            here(
+                ar -> {
+                  inFlight--;
+                  if (result.future().isComplete()) {
+                    return;
+                  }
+                  if (ar.succeeded()) {
+                    failuresInARow = 0;
+                    onChunk(offset, ar.result(), sent);
+                  } else if (size < 0 && kept != null && badRequest(ar.cause())) {
+                    startAfresh(); // the kept part reaches past the end of a file that shrank
+                  } else {
+                    onChunkFailed(offset, ar.cause());
+                  }
+                }));
   }
 
-  private void onChunk(long offset, Reply reply) {
+  private void onChunk(long offset, Reply reply, long sent) {
     Buffer data;
     long chunkSize;
     long chunkModified;
     try {
-      if (reply.data() != null) {
-        data = reply.data();
-        chunkSize = Long.parseLong(reply.header(Wire.FS_SIZE));
-        chunkModified = Long.parseLong(reply.header(Wire.FS_MODIFIED));
-      } else {
-        Base64Chunk chunk =
-            reply.jsonText() != null
-                ? Base64Chunk.read(reply.jsonText())
-                : Base64Chunk.of(reply.json());
-        data = chunk.data();
-        chunkSize = chunk.size();
-        chunkModified = chunk.modified();
-      }
+      ChunkText chunk = ChunkText.of(reply);
+      data = chunk.data();
+      chunkSize = chunk.size();
+      chunkModified = chunk.modified();
     } catch (RuntimeException e) {
       fail(
           FailureCode.INTERNAL.exception(
               "malformed chunk at offset " + offset + ": " + e.getMessage()));
       return;
     }
+    long now = System.nanoTime();
+    window.delivered(data.length(), now - sent, now);
     if (size < 0) {
+      if (kept != null && (chunkSize != kept.size() || chunkModified != kept.modified())) {
+        startAfresh(); // the file changed since the part was kept
+        return;
+      }
       size = chunkSize;
       modified = chunkModified;
+      part.of(size, modified);
+      resumedFrom = offset;
+      written = offset;
       stride = data.length();
-      nextOffset = data.length();
-      if (stride == 0 && size > 0) {
-        fail(FailureCode.INTERNAL.exception("the agent returned an empty first chunk"));
+      nextOffset = offset + data.length();
+      if (stride == 0 && size > offset) {
+        fail(FailureCode.INTERNAL.exception("the agent returned an empty chunk"));
         return;
       }
     } else if (chunkSize != size || chunkModified != modified) {
@@ -269,19 +229,27 @@ public final class Download {
     inFlight++; // the write counts as in flight until it is on disk
     file.write(data, offset)
         .onComplete(
-            w -> {
-              inFlight--;
-              if (w.failed()) {
-                fail(w.cause());
-                return;
-              }
-              written += data.length();
-              if (options.progress() != null) {
-                options.progress().update(written, size);
-              }
-              pump();
-            });
+            here(
+                w -> {
+                  inFlight--;
+                  if (w.failed()) {
+                    fail(w.cause());
+                    return;
+                  }
+                  written += data.length();
+                  part.landed(offset, data.length());
+                  if (options.progress() != null) {
+                    options.progress().update(written, size);
+                  }
+                  pump();
+                }));
     pump();
+  }
+
+  /** The kept part is of another version of the file: empty it and start from the first byte. */
+  private void startAfresh() {
+    kept = null;
+    part.restart().onComplete(here(ar -> request(0)));
   }
 
   /** Keeps the window full, and finishes once everything is written. */
@@ -289,7 +257,7 @@ public final class Download {
     if (result.future().isComplete() || waitingForReconnect) {
       return;
     }
-    while (inFlight < options.window() && (!retry.isEmpty() || nextOffset < size)) {
+    while (inFlight < window.size() && (!retry.isEmpty() || nextOffset < size)) {
       if (!retry.isEmpty()) {
         request(retry.poll());
       } else {
@@ -321,6 +289,11 @@ public final class Download {
     }
   }
 
+  private static boolean badRequest(Throwable cause) {
+    return cause instanceof ReplyException
+        && ((ReplyException) cause).failureCode() == FailureCode.BAD_REQUEST.code();
+  }
+
   /** Lost connection or a timeout: worth asking again once the client is connected. */
   private static boolean resumable(Throwable cause) {
     if (!(cause instanceof ReplyException)) {
@@ -333,13 +306,16 @@ public final class Download {
   }
 
   private void awaitConnected(long deadlineNanos, Throwable cause) {
+    if (result.future().isComplete()) {
+      return;
+    }
     if (transport.ready()) {
       waitingForReconnect = false;
       if (inFlight == 0) {
         pump();
       } else {
         // Let the other requests of the window come back (or fail) first.
-        vertx.setTimer(50, t -> awaitConnected(deadlineNanos, cause));
+        vertx.setTimer(50, t -> context.runOnContext(v -> awaitConnected(deadlineNanos, cause)));
         waitingForReconnect = true;
       }
       return;
@@ -350,38 +326,58 @@ public final class Download {
               "no connection to resume the transfer of " + remotePath + ": " + cause.getMessage()));
       return;
     }
-    vertx.setTimer(100, t -> awaitConnected(deadlineNanos, cause));
+    vertx.setTimer(100, t -> context.runOnContext(v -> awaitConnected(deadlineNanos, cause)));
   }
 
   private void finish() {
     file.close()
-        .compose(v -> vertx.fileSystem().props(part.toString()))
+        .compose(v -> part.partSize())
         .compose(
-            props -> {
-              if (props.size() != size) {
-                return Future.failedFuture(
-                    FailureCode.INTERNAL.exception(
-                        "wrote " + props.size() + " bytes, expected " + size));
-              }
-              return vertx
-                  .fileSystem()
-                  .move(
-                      part.toString(),
-                      target.toString(),
-                      new CopyOptions().setReplaceExisting(true).setAtomicMove(true));
-            })
+            bytes ->
+                bytes != size
+                    ? Future.failedFuture(
+                        FailureCode.INTERNAL.exception(
+                            "wrote " + bytes + " bytes, expected " + size))
+                    : part.complete(target))
         .onSuccess(
             v ->
                 result.tryComplete(
-                    new TransferResult(remotePath, target, size, System.nanoTime() - startNanos)))
+                    new TransferResult(
+                        remotePath, target, size, System.nanoTime() - startNanos, resumedFrom)))
         .onFailure(this::fail);
   }
 
-  private void fail(Throwable cause) {
-    if (!result.tryFail(cause)) {
+  /** Stops asking; what is on disk stays for a later download to resume. */
+  private void cancel() {
+    if (result.future().isComplete()) {
       return;
     }
+    keepAndFail(
+        new TransferCancelled(
+            "cancelled at byte " + part.contiguous() + " of " + remotePath, part.contiguous()));
+  }
+
+  private void fail(Throwable cause) {
+    if (result.future().isComplete()) {
+      return;
+    }
+    boolean changed =
+        cause instanceof ReplyException
+            && ((ReplyException) cause).failureCode() == FailureCode.CONFLICT.code();
+    if (changed || (size < 0 && kept == null)) {
+      // Nothing worth keeping: the remote file changed, or not one byte came.
+      Future<Void> closed = file == null ? Future.succeededFuture() : file.close();
+      closed.eventually(part::discard).onComplete(v -> result.tryFail(cause));
+      return;
+    }
+    keepAndFail(cause);
+  }
+
+  /** Closes the part and writes its note, then fails: the next download resumes from here. */
+  private void keepAndFail(Throwable cause) {
     Future<Void> closed = file == null ? Future.succeededFuture() : file.close();
-    closed.eventually(() -> vertx.fileSystem().delete(part.toString()));
+    closed
+        .eventually(() -> size < 0 ? Future.succeededFuture() : part.save())
+        .onComplete(v -> result.tryFail(cause));
   }
 }

@@ -5,12 +5,14 @@ import io.dialback.conf.ConfFiles;
 import io.dialback.conf.ConfigException;
 import io.dialback.hub.HubVerticle;
 import io.dialback.hub.metrics.MetricsSetup;
+import io.dialback.logging.OwnLogging;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +32,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "dialback-demo",
     mixinStandardHelpOptions = true,
-    description = "Starts a hub and the demo agents of a conf folder in one process.")
+    versionProvider = DemoMain.Version.class,
+    description = {
+      "Starts a hub and the demo agents of a conf folder in one process.",
+      "The agents dial the demo's hub, wherever DIALBACK_HUB_PORT moves it."
+    })
 public final class DemoMain implements Callable<Integer> {
 
   @Option(
@@ -41,6 +47,7 @@ public final class DemoMain implements Callable<Integer> {
   Path confDir;
 
   public static void main(String[] args) {
+    OwnLogging.use();
     int code = new CommandLine(new DemoMain()).execute(args);
     if (code != 0) {
       System.exit(code);
@@ -54,15 +61,27 @@ public final class DemoMain implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx), "dialback-demo-shutdown"));
     try {
       JsonObject hubConf = load(vertx, confDir.resolve("hub.json"));
+      List<Path> agentConfs = agentConfs();
       HubVerticle hub = new HubVerticle();
-      vertx
-          .deployVerticle(hub, new DeploymentOptions().setConfig(hubConf))
-          .await(60, TimeUnit.SECONDS);
-      List<String> agents = new ArrayList<>();
-      for (Path file : agentConfs()) {
-        AgentVerticle agent = new AgentVerticle();
+      try {
         vertx
-            .deployVerticle(agent, new DeploymentOptions().setConfig(load(vertx, file)))
+            .deployVerticle(hub, new DeploymentOptions().setConfig(hubConf))
+            .await(60, TimeUnit.SECONDS);
+      } catch (ConfigException e) {
+        throw e;
+      } catch (Exception e) {
+        System.err.println("dialback-demo: " + startFailure(e, hubConf));
+        close(vertx);
+        return 1;
+      }
+      List<String> agents = new ArrayList<>();
+      for (Path file : agentConfs) {
+        AgentVerticle agent = new AgentVerticle();
+        // The demo's agents dial the demo's hub, on whatever port it took.
+        JsonObject agentConf =
+            load(vertx, file).put("hubs", new JsonArray().add("127.0.0.1:" + hub.actualPort()));
+        vertx
+            .deployVerticle(agent, new DeploymentOptions().setConfig(agentConf))
             .await(60, TimeUnit.SECONDS);
         agent.connected().await(30, TimeUnit.SECONDS);
         agents.add(
@@ -83,6 +102,22 @@ public final class DemoMain implements Callable<Integer> {
       close(vertx);
       return 2;
     }
+  }
+
+  /** Why the hub did not start, in one line: a port in use says which and what to do. */
+  private static String startFailure(Exception e, JsonObject hubConf) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException
+          || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        String port =
+            System.getenv().getOrDefault("DIALBACK_HUB_PORT", hubConf.getValue("port", 7000) + "");
+        return "port "
+            + port
+            + " is in use (another demo or hub running?): stop it, or start the demo on another"
+            + " port, e.g. DIALBACK_HUB_PORT=7100 java -jar demo/target/dialback-demo.jar";
+      }
+    }
+    return "the hub did not start: " + e.getMessage();
   }
 
   private List<Path> agentConfs() throws IOException {
@@ -126,7 +161,7 @@ public final class DemoMain implements Callable<Integer> {
     System.out.println("Talk to them from another terminal:");
     System.out.println("  " + shell + "          (interactive)");
     System.out.println("  " + shell + " list");
-    System.out.println("  " + shell + " ls alpha:");
+    System.out.println("  " + shell + " ls -l alpha:");
     System.out.println("  " + shell + " cat alpha:README.txt");
     System.out.println("  " + shell + " get alpha:README.txt /tmp/");
     System.out.println("  " + shell + " put /etc/hostname beta:");
@@ -162,6 +197,15 @@ public final class DemoMain implements Callable<Integer> {
     System.out.println("  curl -H 'Authorization: Bearer " + token + "' " + base + "/api/agents");
     System.out.println("  (also /api/connections, /api/hubs; the shell's hubs command lists hubs)");
     System.out.flush();
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = DemoMain.class.getPackage().getImplementationVersion();
+      return new String[] {"dialback-demo " + (v == null ? "dev" : v)};
+    }
   }
 
   private static void close(Vertx vertx) {

@@ -81,6 +81,40 @@ class DemoLauncherTest {
     }
   }
 
+  @Test
+  void aBusyPortIsOneLineAndExitCodeOneAndVersionAnswers() throws Exception {
+    Path conf = Files.createDirectories(tmp.resolve("conf"));
+    Files.copy(REPO_CONF.resolve("hub.json"), conf.resolve("hub.json"));
+    Files.writeString(
+        conf.resolve("agent.json"),
+        agentConf("agent.json", 7000, Files.createDirectories(tmp.resolve("alpha")))
+            .encodePrettily());
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      JavaProcess.Result busy =
+          JavaProcess.exec(
+              "io.dialback.demo.DemoMain",
+              List.of("--conf-dir", conf.toString()),
+              Map.of("DIALBACK_HUB_PORT", String.valueOf(port)),
+              Duration.ofSeconds(60));
+      assertThat(busy.exitCode()).isEqualTo(1);
+      assertThat(busy.err())
+          .isEqualTo(
+              "dialback-demo: port "
+                  + port
+                  + " is in use (another demo or hub running?): stop it, or start the demo on"
+                  + " another port, e.g. DIALBACK_HUB_PORT=7100 java -jar"
+                  + " demo/target/dialback-demo.jar\n");
+      assertThat(busy.out()).isEmpty();
+    }
+    JavaProcess.Result version =
+        JavaProcess.exec(
+            "io.dialback.demo.DemoMain", List.of("--version"), Map.of(), Duration.ofSeconds(30));
+    assertThat(version.exitCode()).isZero();
+    assertThat(version.out()).startsWith("dialback-demo ");
+  }
+
   private static JavaProcess.Result shell(int port, String token, String... command)
       throws Exception {
     List<String> args =

@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bridge-mirror",
     mixinStandardHelpOptions = true,
+    versionProvider = MirrorCommand.Version.class,
     description = "Mirror an agent's folder into a local folder, over a hub's bridge port.")
 public final class BridgeMirror extends MirrorCommand {
   @Option(

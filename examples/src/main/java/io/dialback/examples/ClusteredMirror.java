@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "clustered-mirror",
     mixinStandardHelpOptions = true,
+    versionProvider = MirrorCommand.Version.class,
     description = "Join the hubs' cluster and mirror an agent's folder into a local folder.")
 public final class ClusteredMirror extends MirrorCommand {
   @Option(

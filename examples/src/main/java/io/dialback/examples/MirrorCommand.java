@@ -16,6 +16,15 @@ import picocli.CommandLine.Option;
  * done, 1 the mirror failed, 2 a usage mistake, 3 the hubs could not be reached.
  */
 abstract class MirrorCommand implements Callable<Integer> {
+  /** The version from the jar's manifest. */
+  static final class Version implements picocli.CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = MirrorCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"dialback-examples " + (v == null ? "dev" : v)};
+    }
+  }
+
   static final int FAILED = 1;
   static final int UNREACHABLE = 3;
 

@@ -153,19 +153,22 @@ public record HubConfig(
       throw new ConfigException("bridge", e.getMessage());
     }
     TlsConfig tls = TlsConfig.from(s.section("tls"));
-    return new HubConfig(
-        host,
-        port,
-        name,
-        instances,
-        tokens,
-        Limits.from(s.section("limits")),
-        policy,
-        tls,
-        ClusterConfig.from(s.section("cluster"), false),
-        s.integer("reloadSeconds", 5, 0, 3600),
-        HttpConfig.from(s, host, tls),
-        AdminConfig.from(s.section("admin"), json.containsKey("admin")));
+    HubConfig cfg =
+        new HubConfig(
+            host,
+            port,
+            name,
+            instances,
+            tokens,
+            Limits.from(s.section("limits")),
+            policy,
+            tls,
+            ClusterConfig.from(s.section("cluster"), false),
+            s.integer("reloadSeconds", 5, 0, 3600),
+            HttpConfig.from(s, host, tls),
+            AdminConfig.from(s.section("admin"), json.containsKey("admin")));
+    s.rejectUnknownEnvironment(); // a misspelt DIALBACK_HUB_* must not be ignored silently
+    return cfg;
   }
 
   /**

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "token",
     mixinStandardHelpOptions = true,
+    versionProvider = HubMain.Version.class,
     description = {
       "Creates a token. The token is printed once and stored nowhere; put the printed entry",
       "(which holds only its hash) into auth.tokens of every hub's conf. Hubs that watch their",

@@ -90,11 +90,30 @@ public final class JavaProcess implements AutoCloseable {
   public static Result exec(
       String mainClass, List<String> args, Map<String, String> env, Duration wait)
       throws IOException, InterruptedException {
+    return exec(
+        List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+        mainClass,
+        args,
+        env,
+        null,
+        wait);
+  }
+
+  /**
+   * Runs {@code mainClass args} to completion in a child JVM with {@code jvmArgs}, its stdin from
+   * {@code stdin} (null: empty), stdout and stderr apart.
+   */
+  public static Result exec(
+      List<String> jvmArgs,
+      String mainClass,
+      List<String> args,
+      Map<String, String> env,
+      Path stdin,
+      Duration wait)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx128m");
-    command.add("-XX:+UseSerialGC");
-    command.add("-XX:TieredStopAtLevel=1");
+    command.addAll(jvmArgs);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
@@ -104,7 +123,9 @@ public final class JavaProcess implements AutoCloseable {
     try {
       ProcessBuilder builder =
           new ProcessBuilder(command)
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectInput(
+                  ProcessBuilder.Redirect.from(
+                      stdin == null ? new java.io.File("/dev/null") : stdin.toFile()))
               .redirectOutput(out.toFile())
               .redirectError(err.toFile());
       builder.environment().keySet().removeIf(JavaProcess::ours);

@@ -24,11 +24,22 @@ public final class Settings {
   private final String envPrefix;
   private final String path;
 
-  private Settings(JsonObject json, Map<String, String> env, String envPrefix, String path) {
+  /** The keys this conf has (shared by a conf and its sections), for the environment check. */
+  private final Keys keys;
+
+  /** Keys seen so far: those a section declares or reads, and those that are sections. */
+  private static final class Keys {
+    final Set<String> values = new TreeSet<>();
+    final Set<String> sections = new TreeSet<>();
+  }
+
+  private Settings(
+      JsonObject json, Map<String, String> env, String envPrefix, String path, Keys keys) {
     this.json = json;
     this.env = env;
     this.envPrefix = envPrefix;
     this.path = path;
+    this.keys = keys;
   }
 
   /** Settings read from {@code json}, overridden by {@code env} variables named with the prefix. */
@@ -36,7 +47,7 @@ public final class Settings {
     Objects.requireNonNull(json, "json == null");
     Objects.requireNonNull(env, "env == null");
     Objects.requireNonNull(envPrefix, "envPrefix == null");
-    return new Settings(json, env, envPrefix, "");
+    return new Settings(json, env, envPrefix, "", new Keys());
   }
 
   /** The environment variable that overrides {@code key}. */
@@ -62,12 +73,16 @@ public final class Settings {
       throw fail(key, "must be an object, got " + describe(value));
     }
     JsonObject section = value == null ? new JsonObject() : (JsonObject) value;
-    return new Settings(section, env, envPrefix, full(key));
+    keys.sections.add(full(key));
+    return new Settings(section, env, envPrefix, full(key), keys);
   }
 
   /** Fails on keys in this section that are not among {@code known}: a typo must not be ignored. */
   public Settings onlyKeys(String... known) {
     Set<String> allowed = Set.of(known);
+    for (String key : known) {
+      keys.values.add(full(key));
+    }
     for (String key : json.fieldNames()) {
       if (!allowed.contains(key)) {
         throw fail(key, "unknown key; known keys here are " + new TreeSet<>(allowed));
@@ -76,11 +91,39 @@ public final class Settings {
     return this;
   }
 
+  /**
+   * Fails on a variable with this conf's prefix that overrides no key (a misspelling such as {@code
+   * DIALBACK_HUB_PORTT}), naming it and the nearest variable that does. Call after the whole conf
+   * was read: the keys known are those its sections declared ({@link #onlyKeys}) or read.
+   */
+  public void rejectUnknownEnvironment() {
+    Map<String, String> variables = new java.util.TreeMap<>();
+    for (String key : keys.values) {
+      if (!keys.sections.contains(key)) {
+        variables.put(envName(envPrefix, key), key);
+      }
+    }
+    for (String variable : new TreeSet<>(env.keySet())) {
+      if (variable.startsWith(envPrefix) && !variables.containsKey(variable)) {
+        String nearest = Nearest.of(variable, variables.keySet());
+        throw new ConfigException(
+            variable,
+            "this environment variable overrides no setting"
+                + (nearest == null
+                    ? ""
+                    : "; did you mean " + nearest + " (key " + variables.get(nearest) + ")?")
+                + " Unset it or correct its name.");
+      }
+    }
+  }
+
   public boolean has(String key) {
+    keys.values.add(full(key));
     return json.containsKey(key) || env.containsKey(envName(envPrefix, full(key)));
   }
 
   public String string(String key, String fallback) {
+    keys.values.add(full(key));
     String fromEnv = env.get(envName(envPrefix, full(key)));
     if (fromEnv != null) {
       return fromEnv;
@@ -110,6 +153,7 @@ public final class Settings {
   }
 
   public long longValue(String key, long fallback, long min, long max) {
+    keys.values.add(full(key));
     String variable = envName(envPrefix, full(key));
     String fromEnv = env.get(variable);
     long value;
@@ -136,6 +180,7 @@ public final class Settings {
   }
 
   public boolean bool(String key, boolean fallback) {
+    keys.values.add(full(key));
     String variable = envName(envPrefix, full(key));
     String fromEnv = env.get(variable);
     if (fromEnv != null) {
@@ -160,6 +205,7 @@ public final class Settings {
 
   /** A list of strings; in the environment, comma-separated. */
   public List<String> strings(String key, List<String> fallback) {
+    keys.values.add(full(key));
     String fromEnv = env.get(envName(envPrefix, full(key)));
     if (fromEnv != null) {
       List<String> values = new ArrayList<>();
@@ -191,6 +237,7 @@ public final class Settings {
   public List<Settings> objects(String key) {
     Object raw = json.getValue(key);
     List<Settings> values = new ArrayList<>();
+    keys.sections.add(full(key));
     if (raw == null) {
       return values;
     }
@@ -203,7 +250,9 @@ public final class Settings {
       if (!(item instanceof JsonObject)) {
         throw fail(key + "[" + i + "]", "must be an object, got " + describe(item));
       }
-      values.add(new Settings((JsonObject) item, Map.of(), envPrefix, full(key) + "[" + i + "]"));
+      values.add(
+          new Settings(
+              (JsonObject) item, Map.of(), envPrefix, full(key) + "[" + i + "]", new Keys()));
     }
     return values;
   }
@@ -213,7 +262,6 @@ public final class Settings {
     return json.copy();
   }
 
-  /** A failure about {@code key} of this section. */
   /**
    * A mistake in {@code key}; when its value came from the environment, the message says from which
    * variable, since the conf file then shows something else.

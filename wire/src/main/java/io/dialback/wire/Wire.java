@@ -108,6 +108,10 @@ public final class Wire {
   public static final String FS_STAT = "stat";
   public static final String FS_READ = "read";
   public static final String FS_WRITE = "write";
+  public static final String FS_MKDIR = "mkdir";
+  public static final String FS_DELETE = "delete";
+  public static final String FS_MOVE = "move";
+  public static final String FS_HASH = "hash";
 
   /** The topic of file-change events: {@code agent.<name>.events.fs}. */
   public static final String EVENTS_FS = "fs";

@@ -67,4 +67,36 @@ class SettingsTest {
     assertThatThrownBy(() -> nested.bool("maxFrameBytes", false))
         .hasMessage("limits.maxFrameBytes: must be true or false, got 1024");
   }
+
+  @Test
+  void aVariableThatOverridesNoKeyIsRefusedNamingTheNearestOne() {
+    Settings s =
+        Settings.of(
+            CONF,
+            Map.of("DIALBACK_HUB_PORTT", "7100", "DIALBACK_HUBS", "ignored: another prefix"),
+            "DIALBACK_HUB_");
+    s.onlyKeys("port", "limits", "hubs");
+    s.section("limits").onlyKeys("maxFrameBytes");
+    assertThatThrownBy(s::rejectUnknownEnvironment)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "DIALBACK_HUB_PORTT: this environment variable overrides no setting; did you mean"
+                + " DIALBACK_HUB_PORT (key port)? Unset it or correct its name.");
+
+    Settings known =
+        Settings.of(
+            CONF,
+            Map.of("DIALBACK_HUB_PORT", "7100", "DIALBACK_HUB_LIMITS_MAX_FRAME_BYTES", "9"),
+            "DIALBACK_HUB_");
+    known.onlyKeys("port", "limits", "hubs");
+    known.section("limits").onlyKeys("maxFrameBytes");
+    known.rejectUnknownEnvironment(); // every variable names a key
+
+    Settings section = Settings.of(CONF, Map.of("DIALBACK_HUB_LIMITS", "1"), "DIALBACK_HUB_");
+    section.onlyKeys("port", "limits", "hubs");
+    section.section("limits").onlyKeys("maxFrameBytes");
+    assertThatThrownBy(section::rejectUnknownEnvironment)
+        .as("a section is not a value a variable can set")
+        .hasMessageStartingWith("DIALBACK_HUB_LIMITS: this environment variable overrides no");
+  }
 }

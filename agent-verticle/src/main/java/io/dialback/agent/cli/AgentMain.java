@@ -34,10 +34,12 @@ public final class AgentMain implements Callable<Integer> {
 
   public static void main(String[] args) {
     OwnLogging.use();
-    int code = new CommandLine(new AgentMain()).execute(args);
-    if (code != 0) {
-      System.exit(code);
-    }
+    int code = ShellCommand.handleMistakes(new CommandLine(new AgentMain())).execute(args);
+    // A shell command is done and its output flushed: end now, without waiting for Vert.x's
+    // threads to wind down (that took longer than the command itself).
+    System.out.flush();
+    System.err.flush();
+    System.exit(code);
   }
 
   @Override

@@ -24,7 +24,12 @@ final class Audit {
   }
 
   static void writeRefused(String identity, String reason) {
-    audit.info("write-refused identity={} reason={}", identity(identity), reason(reason));
+    writeRefused(identity, "write", reason);
+  }
+
+  /** A writing operation ({@code write}, {@code mkdir}, ...) refused, e.g. on a read-only agent. */
+  static void writeRefused(String identity, String operation, String reason) {
+    audit.info("{}-refused identity={} reason={}", operation, identity(identity), reason(reason));
   }
 
   static void writeFailed(String identity, String path, String reason) {
@@ -33,6 +38,20 @@ final class Audit {
         identity(identity),
         path(path),
         reason(reason));
+  }
+
+  /** A folder made, an entry deleted or moved ({@code detail} may be null). */
+  static void change(String identity, String operation, String path, String detail) {
+    if (detail == null) {
+      audit.info("{} identity={} path={}", operation, identity(identity), path(path));
+    } else {
+      audit.info(
+          "{} identity={} path={} detail={}",
+          operation,
+          identity(identity),
+          path(path),
+          reason(detail));
+    }
   }
 
   /** An upload ended by the agent (idle, too slow, too large); its temp file is removed. */

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -80,6 +82,21 @@ public final class Jail {
     return target;
   }
 
+  /**
+   * The names of a path below the root, checked as every path is ({@code ..}, absolute, NUL); empty
+   * for the root. For walking down a path that may not exist yet ({@code mkdir -p}).
+   */
+  List<String> names(String path) {
+    Path relative = root.relativize(lexical(path));
+    List<String> names = new ArrayList<>();
+    for (Path name : relative) {
+      if (!name.toString().isEmpty()) {
+        names.add(name.toString());
+      }
+    }
+    return names;
+  }
+
   /** The caller's name for a real path below the root ("" for the root). */
   public String relative(Path real) {
     return root.relativize(real).toString().replace('\\', '/');
@@ -119,7 +136,7 @@ public final class Jail {
     }
   }
 
-  private void requireInside(Path real, String asked) {
+  void requireInside(Path real, String asked) {
     if (!real.startsWith(root)) {
       throw new FsException(
           FailureCode.DENIED,

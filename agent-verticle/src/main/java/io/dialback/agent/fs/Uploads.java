@@ -15,12 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Chunked uploads ({@code fs.write}) that become visible atomically.
@@ -36,16 +33,26 @@ import java.util.regex.Pattern;
  * uploadIdleMs}, when its sender falls below {@link UploadLimits#minBytesPerSecond()} ({@link
  * Pace}), or when a chunk would take it past {@link UploadLimits#maxBytes()} ({@code too_large});
  * the next chunk of an ended upload is told why.
+ *
+ * <p>A caller whose upload was cut off (its connection dropped, its process ended) asks with {@code
+ * resume: true} and the {@code source} it gave the first chunk (an opaque tag of its file, e.g.
+ * size and modification time) where that upload stands, and goes on from there.
  */
 final class Uploads {
-  private static final Pattern TEMP = Pattern.compile("^\\..*\\.dialback-[0-9a-f]{32}\\.part$");
-
   private final Vertx vertx;
   private final Jail jail;
   private final FsSettings settings;
   private final UploadLimits limits;
   private final WorkerExecutor workers;
-  private final Map<Path, Upload> active = new HashMap<>();
+  private final Map<Path, UploadState> active = new HashMap<>();
+
+  /** Chunks a sender may send ahead of the one being written, per upload. */
+  static final int MAX_AHEAD = 4;
+
+  /** The most bytes of chunks waiting to be written, all uploads together. */
+  static final long MAX_QUEUED_BYTES = 16L * 1024 * 1024;
+
+  private long queuedBytes;
 
   /** Uploads the agent ended lately, to tell their next chunk why; bounded in number and age. */
   private final LinkedHashMap<Path, Ended> ended =
@@ -57,25 +64,6 @@ final class Uploads {
       };
 
   private long sweeper = -1;
-
-  private static final class Upload {
-    final Path target;
-    final Path temp;
-    final String owner;
-    final Pace pace;
-    FileChannel channel;
-    long offset;
-    boolean busy;
-    long lastActivityNanos;
-
-    Upload(Path target, Path temp, String owner, Pace pace, long now) {
-      this.target = target;
-      this.temp = temp;
-      this.owner = owner;
-      this.pace = pace;
-      this.lastActivityNanos = now;
-    }
-  }
 
   /** An upload the agent ended, and why. */
   private record Ended(String owner, String reason, long atNanos) {}
@@ -89,7 +77,7 @@ final class Uploads {
   }
 
   static boolean isTempFile(String name) {
-    return TEMP.matcher(name).matches();
+    return UploadState.isTempFile(name);
   }
 
   void start() {
@@ -99,7 +87,7 @@ final class Uploads {
 
   void stop() {
     vertx.cancelTimer(sweeper);
-    for (Upload upload : active.values()) {
+    for (UploadState upload : active.values()) {
       discard(upload);
     }
     active.clear();
@@ -122,20 +110,30 @@ final class Uploads {
     byte[] data;
     boolean last;
     Path target;
+    String source;
+    boolean resume;
     try {
       path = Args.pathOf(req, false);
       offset = Args.longOf(req, "offset", 0);
-      data = decode(req.getValue("data"));
-      last = Boolean.TRUE.equals(req.getValue("last"));
+      data = Args.base64(req.getValue("data"), settings.chunkBytes());
+      last = Args.flag(req, "last");
+      resume = Args.flag(req, "resume");
+      source = Args.sourceOf(req);
       target = jail.writable(path);
     } catch (FsException e) {
       FileService.fail(msg, e);
       return;
     }
     long now = System.nanoTime();
-    Upload upload = active.get(target);
+    UploadState upload = active.get(target);
+    if (resume) {
+      probe(msg, path, upload, owner, source);
+      return;
+    }
     if (offset == 0) {
-      if (upload != null && !idle(upload, now)) {
+      // The same caller starting over replaces its own upload; anyone else waits for it to end.
+      boolean own = upload != null && upload.owner.equals(owner) && !upload.busy;
+      if (upload != null && !own && !idle(upload, now)) {
         fail(msg, FailureCode.CONFLICT, "an upload of " + path + " is already in progress");
         return;
       }
@@ -158,7 +156,7 @@ final class Uploads {
       ended.remove(target);
       Pace pace =
           new Pace(limits.minBytesPerSecond(), limits.rateWindowMs(), settings.chunkBytes(), now);
-      upload = new Upload(target, tempBeside(target), owner, pace, now);
+      upload = new UploadState(target, UploadState.tempBeside(target), owner, pace, source, now);
       active.put(target, upload);
     } else if (upload == null) {
       Ended why = ended.get(target);
@@ -176,24 +174,49 @@ final class Uploads {
     } else if (!upload.owner.equals(owner)) {
       fail(msg, FailureCode.CONFLICT, path + " is being uploaded by someone else");
       return;
-    } else if (upload.busy || offset != upload.offset) {
+    } else if (offset != upload.expected) {
       fail(
           msg,
           FailureCode.CONFLICT,
-          "expected the chunk at offset " + upload.offset + " of " + path + ", got " + offset);
+          "expected the chunk at offset " + upload.expected + " of " + path + ", got " + offset);
       return;
     } else if (limits.tooLarge(offset + data.length)) {
       String reason = tooLarge(offset + data.length);
       end(upload, reason);
       fail(msg, FailureCode.TOO_LARGE, "the upload of " + path + " is abandoned: " + reason);
       return;
+    } else if (upload.queue.size() >= MAX_AHEAD || queuedBytes + data.length > MAX_QUEUED_BYTES) {
+      fail(
+          msg,
+          FailureCode.BUSY,
+          "more chunks of uploads are waiting to be written than this agent holds ("
+              + MAX_AHEAD
+              + " per upload, "
+              + MAX_QUEUED_BYTES / (1024 * 1024)
+              + " MiB in all); send fewer ahead");
+      return;
     }
-    Upload u = upload;
+    upload.expected = offset + data.length;
+    upload.lastActivityNanos = now;
+    upload.queue.add(new UploadState.Queued(msg, path, offset, data, last));
+    queuedBytes += data.length;
+    if (!upload.busy) {
+      writeNext(upload);
+    }
+  }
+
+  /** Writes the next chunk that waits, if any; its reply goes once it is on disk. */
+  private void writeNext(UploadState u) {
+    UploadState.Queued q = u.queue.poll();
+    if (q == null) {
+      return;
+    }
+    queuedBytes -= q.data().length;
+    long now = System.nanoTime();
     u.busy = true;
-    u.lastActivityNanos = now;
     u.pace.chunkStarted(now);
     workers
-        .executeBlocking(() -> writeChunk(u, offset, data, last), false)
+        .executeBlocking(() -> writeChunk(u, q.offset(), q.data(), q.last()), false)
         .onComplete(
             ar -> {
               long done = System.nanoTime();
@@ -203,24 +226,56 @@ final class Uploads {
               if (ar.failed()) {
                 active.remove(u.target, u);
                 discard(u);
-                Audit.writeFailed(owner, path, ar.cause().getMessage());
-                FileService.fail(msg, ar.cause(), Wire.FS_WRITE);
+                Audit.writeFailed(u.owner, q.path(), ar.cause().getMessage());
+                FileService.fail(q.msg(), ar.cause(), Wire.FS_WRITE);
                 return;
               }
-              if (last) {
+              if (q.last()) {
                 active.remove(u.target, u);
-                Audit.write(owner, path, u.offset);
+                Audit.write(u.owner, q.path(), u.offset);
               }
-              msg.reply(
-                  new JsonObject().put("path", path).put("offset", u.offset).put("done", last));
+              q.msg()
+                  .reply(
+                      new JsonObject()
+                          .put("path", q.path())
+                          .put("offset", u.offset)
+                          .put("done", q.last()));
+              if (active.get(u.target) == u) {
+                writeNext(u);
+              } else {
+                failQueued(u, "the upload of " + q.path() + " is no longer in progress");
+              }
             });
   }
 
+  /** Chunks that waited for an upload that ended are told so. */
+  private void failQueued(UploadState u, String why) {
+    for (UploadState.Queued q; (q = u.queue.poll()) != null; ) {
+      queuedBytes -= q.data().length;
+      fail(q.msg(), FailureCode.CONFLICT, why);
+    }
+  }
+
+  /**
+   * Answers where the upload {@code owner} started of the same {@code source} stands (0: none,
+   * start afresh); if one of its chunks is being written, once that write is done.
+   */
+  private void probe(Message<Object> msg, String path, UploadState u, String owner, String source) {
+    if (u == null || !u.owner.equals(owner) || source == null || !source.equals(u.source)) {
+      msg.reply(new JsonObject().put("path", path).put("offset", 0L).put("done", false));
+    } else if (u.busy || !u.queue.isEmpty()) {
+      vertx.setTimer(10, t -> probe(msg, path, active.get(u.target), owner, source));
+    } else {
+      u.lastActivityNanos = System.nanoTime();
+      msg.reply(new JsonObject().put("path", path).put("offset", u.offset).put("done", false));
+    }
+  }
+
   /** Why a new upload of {@code owner} cannot start, naming the bound; null if it can. */
-  private String noSlot(String owner, Upload replaced) {
+  private String noSlot(String owner, UploadState replaced) {
     int mine = 0;
     int all = 0;
-    for (Upload u : active.values()) {
+    for (UploadState u : active.values()) {
       if (u != replaced) {
         all++;
         if (u.owner.equals(owner)) {
@@ -257,7 +312,7 @@ final class Uploads {
     msg.fail(code.code(), code.message(detail));
   }
 
-  private JsonObject writeChunk(Upload u, long offset, byte[] data, boolean last)
+  private JsonObject writeChunk(UploadState u, long offset, byte[] data, boolean last)
       throws IOException {
     if (u.channel == null) {
       if (Files.isDirectory(u.target, LinkOption.NOFOLLOW_LINKS)) {
@@ -284,36 +339,17 @@ final class Uploads {
     return null;
   }
 
-  private byte[] decode(Object data) {
-    if (data == null) {
-      return new byte[0];
-    }
-    if (!(data instanceof String)) {
-      throw new FsException(FailureCode.BAD_REQUEST, "data must be a base64 string");
-    }
-    String s = (String) data;
-    if (s.length() > (settings.chunkBytes() / 3 + 1) * 4 + 4) {
-      throw new FsException(
-          FailureCode.TOO_LARGE, "a chunk may carry at most " + settings.chunkBytes() + " bytes");
-    }
-    try {
-      return s.indexOf('-') >= 0 || s.indexOf('_') >= 0
-          ? Base64.getUrlDecoder().decode(s)
-          : Base64.getDecoder().decode(s);
-    } catch (IllegalArgumentException e) {
-      throw new FsException(FailureCode.BAD_REQUEST, "data is not base64: " + e.getMessage());
-    }
-  }
-
-  private boolean idle(Upload u, long now) {
-    return !u.busy && now - u.lastActivityNanos > settings.uploadIdleMs() * 1_000_000;
+  private boolean idle(UploadState u, long now) {
+    return !u.busy
+        && u.queue.isEmpty()
+        && now - u.lastActivityNanos > settings.uploadIdleMs() * 1_000_000;
   }
 
   /** Ends uploads that stopped or crawl, and forgets old endings. */
   private void sweep() {
     long now = System.nanoTime();
-    Map<Upload, String> over = new LinkedHashMap<>();
-    for (Upload u : active.values()) {
+    Map<UploadState, String> over = new LinkedHashMap<>();
+    for (UploadState u : active.values()) {
       String reason =
           idle(u, now)
               ? "no chunk came for " + settings.uploadIdleMs() + " ms (fs.uploadIdleMs)"
@@ -328,14 +364,16 @@ final class Uploads {
   }
 
   /** Ends an upload the caller did not finish: its temp file goes, the old file stays. */
-  private void end(Upload u, String reason) {
+  private void end(UploadState u, String reason) {
     active.remove(u.target, u);
+    failQueued(u, "the upload of " + jail.relative(u.target) + " was abandoned: " + reason);
     ended.put(u.target, new Ended(u.owner, reason, System.nanoTime()));
     Audit.writeAbandoned(u.owner, jail.relative(u.target), u.offset, reason);
     discard(u);
   }
 
-  private void discard(Upload u) {
+  private void discard(UploadState u) {
+    failQueued(u, "the upload of " + jail.relative(u.target) + " ended");
     workers.executeBlocking(
         () -> {
           if (u.channel != null) {
@@ -345,10 +383,5 @@ final class Uploads {
           return null;
         },
         false);
-  }
-
-  private static Path tempBeside(Path target) {
-    String id = UUID.randomUUID().toString().replace("-", "");
-    return target.resolveSibling("." + target.getFileName() + ".dialback-" + id + ".part");
   }
 }

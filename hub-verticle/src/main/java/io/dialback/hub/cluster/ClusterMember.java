@@ -52,7 +52,9 @@ public final class ClusterMember {
   public static Future<Vertx> join(JsonObject conf, Map<String, String> env) {
     ClusterConfig cfg;
     try {
-      cfg = ClusterConfig.from(Settings.of(conf, env, ENV_PREFIX).section("cluster"), true);
+      Settings settings = Settings.of(conf, env, ENV_PREFIX);
+      cfg = ClusterConfig.from(settings.section("cluster"), true);
+      settings.rejectUnknownEnvironment();
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
