@@ -14,12 +14,21 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 /**
  * Builds a clustered Vert.x for a hub with our own Hazelcast config — the one in the
  * vertx-hazelcast jar joins by multicast: TCP-IP join on the listed members only, bound to one
- * interface, multicast and auto-detection off, phone-home off, fast failure detection, and the maps
- * Vert.x itself needs.
+ * interface, multicast and auto-detection off, phone-home off, phi-accrual failure detection, and
+ * the maps Vert.x itself needs.
  */
 public final class HubCluster {
   /** The Hazelcast map of bound agent names (see {@code ClusteredAgentRegistry}). */
   public static final String AGENTS_MAP = "dialback.agents";
+
+  /** Suspicion level (phi) at which a silent member is dropped: about 1 in 10^10 to be wrong. */
+  static final double PHI_THRESHOLD = 10;
+
+  /** Heartbeat intervals the detector remembers per member (over 3 minutes at 1 s). */
+  static final int PHI_SAMPLES = 200;
+
+  /** Floor of the intervals' standard deviation, so a very regular history is not brittle. */
+  static final int PHI_MIN_STD_DEV_MS = 100;
 
   private HubCluster() {}
 
@@ -32,16 +41,17 @@ public final class HubCluster {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty(
         "hazelcast.heartbeat.interval.seconds", String.valueOf(cfg.heartbeatSeconds()));
-    config.setProperty(
-        "hazelcast.max.no.heartbeat.seconds", String.valueOf(cfg.maxNoHeartbeatSeconds()));
+    failureDetection(config, cfg);
     config.setProperty(
         "hazelcast.merge.first.run.delay.seconds", String.valueOf(cfg.mergeDelaySeconds()));
     config.setProperty(
         "hazelcast.merge.next.run.delay.seconds", String.valueOf(cfg.mergeDelaySeconds()));
     // A call to a member that stopped answering fails within this, rather than after 2 minutes.
     config.setProperty("hazelcast.operation.call.timeout.millis", "5000");
-    // A hub is small: few threads.
-    config.setProperty("hazelcast.io.thread.count", "1");
+    // A hub is small: few threads. Not fewer I/O threads than Hazelcast's 3 in and 3 out, though:
+    // with one outbound thread, the connection a new master opens to a frozen member (which the
+    // kernel accepts and the process never answers) kept that thread spinning, no heartbeat left
+    // for the healthy members, and on a loaded machine they dropped each other (clustering.md).
     config.setProperty("hazelcast.event.thread.count", "2");
     config.setProperty("hazelcast.partition.operation.thread.count", "2");
     config.setProperty("hazelcast.operation.generic.thread.count", "1");
@@ -67,6 +77,26 @@ public final class HubCluster {
     config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
     config.addMapConfig(new MapConfig(AGENTS_MAP).setBackupCount(1));
     return config;
+  }
+
+  /**
+   * Phi-accrual failure detection: a member is suspected once its silence is improbable given the
+   * heartbeats it sent so far, beyond {@code maxNoHeartbeatSeconds} of pause allowed on top of
+   * their mean interval. A member whose heartbeats come late and irregular (a busy machine) earns
+   * more patience than one that stops dead; on a steady history a frozen hub is dropped about
+   * {@code maxNoHeartbeatSeconds} + 1.6 s after its last heartbeat (docs/clustering.md).
+   */
+  private static void failureDetection(Config config, ClusterConfig cfg) {
+    config.setProperty("hazelcast.heartbeat.failuredetector.type", "phi-accrual");
+    config.setProperty(
+        "hazelcast.max.no.heartbeat.seconds", String.valueOf(cfg.maxNoHeartbeatSeconds()));
+    config.setProperty(
+        "hazelcast.heartbeat.phiaccrual.failuredetector.threshold", String.valueOf(PHI_THRESHOLD));
+    config.setProperty(
+        "hazelcast.heartbeat.phiaccrual.failuredetector.sample.size", String.valueOf(PHI_SAMPLES));
+    config.setProperty(
+        "hazelcast.heartbeat.phiaccrual.failuredetector.min.std.dev.millis",
+        String.valueOf(PHI_MIN_STD_DEV_MS));
   }
 
   /** A cluster manager for {@code cfg}, to hand to {@link #vertx} and to the hub verticle. */
