@@ -15,8 +15,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The cluster's hubs and their counts, as {@code hub.hubs.list} answers (the shell's {@code hubs},
  * the admin API's {@code /api/hubs}). A clustered hub puts its own summary into a Hazelcast map
- * every {@link #PUBLISH_MS} (with a TTL), and a list shows only the entries of current members, so
- * a killed hub leaves the list as soon as it leaves the cluster. A hub alone lists itself.
+ * every {@link #PUBLISH_MS} (with a TTL), and a list shows only current members, so a killed hub
+ * leaves the list as soon as it leaves the cluster; a member whose entry the map misses for a
+ * moment (its partition changing owner) is listed with its last summary ({@link MemberSummaries}).
+ * A hub alone lists itself.
  *
  * <p>It also answers other hubs' requests for this hub's connections ({@link
  * Wire#hubConnectionsAddress}), from which the admin API's agent list takes its figures.
@@ -48,6 +52,7 @@ public final class HubDirectory {
   private final IMap<String, String> map;
   private final long since = System.currentTimeMillis();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final MemberSummaries others = new MemberSummaries();
   private final java.util.concurrent.atomic.AtomicBoolean publishing =
       new java.util.concurrent.atomic.AtomicBoolean();
   private long timer = -1;
@@ -121,16 +126,9 @@ public final class HubDirectory {
     return vertx
         .executeBlocking(
             () -> {
-              String me = localMember();
-              Set<String> members = new HashSet<>();
-              for (Member m : hazelcast.getCluster().getMembers()) {
-                members.add(m.getUuid().toString());
-              }
               List<JsonObject> hubs = new ArrayList<>();
-              for (var entry : map.entrySet()) {
-                if (members.contains(entry.getKey()) && !entry.getKey().equals(me)) {
-                  hubs.add(new JsonObject(entry.getValue()).put("self", false));
-                }
+              for (String summary : otherSummaries()) {
+                hubs.add(new JsonObject(summary).put("self", false));
               }
               hubs.add(self().put("self", true));
               hubs.sort(Comparator.comparing(h -> h.getString("name")));
@@ -160,12 +158,26 @@ public final class HubDirectory {
             () -> {
               if (hazelcast.getLifecycleService().isRunning()) {
                 map.set(localMember(), summary, PUBLISH_MS * 5, TimeUnit.MILLISECONDS);
+                otherSummaries(); // so that a list knows every member's last summary
               }
               return (Void) null;
             },
             false)
         .onComplete(ar -> publishing.set(false))
         .onFailure(e -> log.debug("could not publish this hub's summary: {}", e.toString()));
+  }
+
+  /** The summaries of the other current members, as the map gives them or last gave them. */
+  private List<String> otherSummaries() {
+    Set<String> members = new HashSet<>();
+    for (Member m : hazelcast.getCluster().getMembers()) {
+      members.add(m.getUuid().toString());
+    }
+    Map<String, String> fromMap = new HashMap<>();
+    for (var entry : map.entrySet()) {
+      fromMap.put(entry.getKey(), entry.getValue());
+    }
+    return others.current(members, localMember(), fromMap);
   }
 
   private String localMember() {
