@@ -217,7 +217,9 @@ class ClusterTest {
                     .put("host", "127.0.0.1")
                     .put("port", clusterPorts[i])
                     .put("members", members)
-                    .put("name", "test"));
+                    .put("name", "test")
+                    // Short enough that the 10 s freeze below drops the hub and it merges back.
+                    .put("maxNoHeartbeatSeconds", 5));
     Path file = Files.writeString(tmp.resolve("hub" + (i + 1) + ".json"), conf.encodePrettily());
     JavaProcess hub =
         JavaProcess.start(

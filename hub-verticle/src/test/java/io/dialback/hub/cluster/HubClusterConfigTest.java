@@ -32,7 +32,7 @@ class HubClusterConfigTest {
 
     assertThat(config.getProperty("hazelcast.heartbeat.failuredetector.type"))
         .isEqualTo("phi-accrual");
-    assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("5");
+    assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("10");
     assertThat(config.getProperty("hazelcast.heartbeat.interval.seconds")).isEqualTo("1");
     assertThat(config.getProperty("hazelcast.heartbeat.phiaccrual.failuredetector.threshold"))
         .isEqualTo("10.0");
