@@ -83,8 +83,8 @@ public final class HubCluster {
    * Phi-accrual failure detection: a member is suspected once its silence is improbable given the
    * heartbeats it sent so far, beyond {@code maxNoHeartbeatSeconds} of pause allowed on top of
    * their mean interval. A member whose heartbeats come late and irregular (a busy machine) earns
-   * more patience than one that stops dead; on a steady history a frozen hub is dropped about
-   * {@code maxNoHeartbeatSeconds} + 1.6 s after its last heartbeat (docs/clustering.md).
+   * more patience than one that stops dead; a frozen hub was dropped {@code maxNoHeartbeatSeconds}
+   * + 2-4 s after its last heartbeat (docs/clustering.md, "Failure detection on a loaded host").
    */
   private static void failureDetection(Config config, ClusterConfig cfg) {
     config.setProperty("hazelcast.heartbeat.failuredetector.type", "phi-accrual");
