@@ -1,23 +1,94 @@
 package io.dialback.hub.cluster;
 
+import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.config.Config;
+import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Completable;
 import io.vertx.core.Promise;
 import io.vertx.core.spi.cluster.RegistrationInfo;
+import io.vertx.core.spi.cluster.RegistrationListener;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The hubs' Hazelcast cluster manager, which can take one consumer out of the cluster's routing
- * while the consumer stays registered on its node ({@link ClusterRoutes}).
+ * while the consumer stays registered on its node ({@link ClusterRoutes}), and which makes the
+ * event bus look its routes up again after a merge.
+ *
+ * <p>Why the latter: when a cut-off hub merges into this one's cluster, the merging hub puts its
+ * consumers back into Vert.x's subscription map, but this hub's event bus keeps what it cached
+ * while alone (no handlers there) when the map's change events do not reach it. Measured in
+ * ClusterTest: after hub 3 merged into hub 2, hub 2 answered "No handlers" for an agent of hub 3
+ * for a whole minute while hub 3 served it and both listed it. Vert.x itself forgets its cached
+ * routes only on the side that merged; this hub forgets them too, a little after a member joins.
  */
 public final class HubClusterManager extends HazelcastClusterManager implements ClusterRoutes {
+  /**
+   * When to forget the cached routes after a member joins or this hub merged: the merged side
+   * republishes its consumers first.
+   */
+  static final long[] FORGET_ROUTES_AFTER_MS = {2_000, 10_000};
+
   private final ThreadLocal<RegistrationInfo[]> capturing = new ThreadLocal<>();
   private final Set<RegistrationInfo> withdrawn = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService later =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "dialback-routes-refresh");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile RegistrationListener routes;
 
   public HubClusterManager(Config config) {
     super(config);
+  }
+
+  @Override
+  public void registrationListener(RegistrationListener listener) {
+    routes = listener;
+    super.registrationListener(listener);
+  }
+
+  @Override
+  public synchronized void memberAdded(MembershipEvent event) {
+    super.memberAdded(event);
+    forgetRoutesSoon();
+  }
+
+  @Override
+  public synchronized void stateChanged(LifecycleEvent event) {
+    super.stateChanged(event);
+    if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+      forgetRoutesSoon();
+    }
+  }
+
+  @Override
+  public void leave(Completable<Void> completion) {
+    later.shutdownNow();
+    super.leave(completion);
+  }
+
+  private void forgetRoutesSoon() {
+    for (long ms : FORGET_ROUTES_AFTER_MS) {
+      try {
+        later.schedule(this::forgetRoutes, ms, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        return; // leaving
+      }
+    }
+  }
+
+  private void forgetRoutes() {
+    RegistrationListener listener = routes;
+    if (listener != null && isActive()) {
+      listener.registrationsLost();
+    }
   }
 
   @Override
