@@ -177,7 +177,7 @@ public final class FleetBench implements Callable<Integer> {
         hubs[0].kill9();
         long killed = System.nanoTime();
         Map<String, Long> listedBy = new HashMap<>();
-        Map<String, String> lastFailure = new java.util.TreeMap<>();
+        Map<String, Integer> failures = new java.util.TreeMap<>();
         Map<String, Set<String>> answered = new HashMap<>();
         survivors.keySet().forEach(h -> answered.put(h, new HashSet<>()));
         long answeredAt = -1;
@@ -223,9 +223,7 @@ public final class FleetBench implements Callable<Integer> {
               if (calls.get(k).succeeded()) {
                 ok.add(asked.get(k));
               } else if (calls.get(k).failed()) {
-                lastFailure.put(
-                    s.getKey() + " " + asked.get(k),
-                    ms(killed) + " ms: " + calls.get(k).cause().getMessage());
+                failures.merge(kind(calls.get(k).cause()), 1, Integer::sum);
               }
             }
           }
@@ -238,7 +236,7 @@ public final class FleetBench implements Callable<Integer> {
             Thread.sleep(rest);
           }
         }
-        lastFailure.forEach((k, v) -> System.out.println("  still failing: " + k + " at " + v));
+        System.out.println("  sample calls that failed before answering, by cause: " + failures);
         long listed = listedBy.values().stream().mapToLong(Long::longValue).max().orElse(-1);
         if (listedBy.size() < survivors.size()) {
           listed = -1;
@@ -356,6 +354,12 @@ public final class FleetBench implements Callable<Integer> {
       processes.add(p);
       return p;
     }
+  }
+
+  /** A failure's message without the agent's name, to count failures by cause. */
+  private static String kind(Throwable cause) {
+    String m = String.valueOf(cause.getMessage()).replaceAll(PREFIX + "[0-9-]+", "<agent>");
+    return m.length() > 60 ? m.substring(0, 60) : m;
   }
 
   /** One look at a survivor's listing. */
