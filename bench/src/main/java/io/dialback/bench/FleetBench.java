@@ -48,6 +48,11 @@ public final class FleetBench implements Callable<Integer> {
   private static final String PREFIX = "edge-";
   private static final Duration POLL = Duration.ofMillis(200);
 
+  /**
+   * Agents each fleet process starts a second: the fleet enrols gradually; the kill is measured.
+   */
+  private static final int START_RATE = 250;
+
   @Option(names = "--agents", description = "Agents in all (default: ${DEFAULT-VALUE}).")
   int agents = 10_000;
 
@@ -348,7 +353,9 @@ public final class FleetBench implements Callable<Integer> {
                   String.valueOf(count),
                   "--prefix",
                   PREFIX + f + "-",
-                  "--spread"),
+                  "--spread",
+                  "--rate",
+                  String.valueOf(START_RATE)),
               Map.of(),
               logs);
       processes.add(p);
@@ -383,8 +390,8 @@ public final class FleetBench implements Callable<Integer> {
         String.format(
             Locale.ROOT,
             "Three hub processes in a cluster (`-Xmx%s`, the default conf otherwise), %,d real agents"
-                + " (`AgentVerticle`s) in %d processes, spread over the hubs, with default reconnect"
-                + " settings; then kill -9 of hub 1. Times are from the kill: until each surviving"
+                + " (`AgentVerticle`s) in %d processes, spread over the hubs, started at %d a second"
+                + " each, with default reconnect settings; then kill -9 of hub 1. Times are from the kill: until each surviving"
                 + " hub's `hub.agents.list` holds every agent exactly once and none on the dead hub,"
                 + " and until %d of the agents that were on hub 1 answer `fs.stat` from both"
                 + " survivors (asked every %d ms, each call with a 1 s timeout). Logins/s is the"
@@ -394,6 +401,7 @@ public final class FleetBench implements Callable<Integer> {
             hubHeap,
             agents,
             fleets,
+            START_RATE,
             sample,
             POLL.toMillis()));
     md.append(
