@@ -183,6 +183,7 @@ public final class FleetBench implements Callable<Integer> {
         long killed = System.nanoTime();
         Map<String, Long> listedBy = new HashMap<>();
         Map<String, Integer> failures = new java.util.TreeMap<>();
+        Map<String, Long> lastOf = new java.util.TreeMap<>();
         Map<String, Set<String>> answered = new HashMap<>();
         survivors.keySet().forEach(h -> answered.put(h, new HashSet<>()));
         long answeredAt = -1;
@@ -228,7 +229,9 @@ public final class FleetBench implements Callable<Integer> {
               if (calls.get(k).succeeded()) {
                 ok.add(asked.get(k));
               } else if (calls.get(k).failed()) {
-                failures.merge(kind(calls.get(k).cause()), 1, Integer::sum);
+                String kind = kind(calls.get(k).cause());
+                failures.merge(kind, 1, Integer::sum);
+                lastOf.put(kind, ms(killed));
               }
             }
           }
@@ -242,6 +245,7 @@ public final class FleetBench implements Callable<Integer> {
           }
         }
         System.out.println("  sample calls that failed before answering, by cause: " + failures);
+        System.out.println("  the last of each, ms after the kill: " + lastOf);
         long listed = listedBy.values().stream().mapToLong(Long::longValue).max().orElse(-1);
         if (listedBy.size() < survivors.size()) {
           listed = -1;
