@@ -344,7 +344,7 @@ final class Report {
     }
     md.append("```\n");
     Files.createDirectories(path.toAbsolutePath().getParent());
-    md.append(ShellBench.kept(path).isEmpty() ? "" : "\n" + ShellBench.kept(path));
+    md.append(Sections.kept(path));
     Files.writeString(path, md.toString());
   }
 

@@ -32,9 +32,6 @@ import picocli.CommandLine.Option;
     versionProvider = BenchMain.Version.class,
     description = "Measures one-shot shell commands and the transfer window over a slow link.")
 public final class ShellBench implements Callable<Integer> {
-  static final String BEGIN = "<!-- shell-bench: begin -->";
-  static final String END = "<!-- shell-bench: end -->";
-
   @Option(
       names = "--runs",
       description = "Runs of each one-shot command (default: ${DEFAULT-VALUE}).")
@@ -83,7 +80,7 @@ public final class ShellBench implements Callable<Integer> {
       TestFiles.deleteTree(dir);
     }
     System.out.print(md);
-    write(out, md.toString());
+    Sections.write(out, "shell-bench", md.toString());
     System.out.println("wrote the Shell section of " + out.toAbsolutePath());
     return 0;
   }
@@ -255,31 +252,6 @@ public final class ShellBench implements Callable<Integer> {
       return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     } catch (Exception e) {
       return "?";
-    }
-  }
-
-  /** Replaces the Shell section of the report (between its markers), or appends it. */
-  static void write(Path report, String section) throws Exception {
-    String text = Files.exists(report) ? Files.readString(report) : "# Benchmarks\n\n";
-    String block = BEGIN + "\n" + section + END + "\n";
-    int begin = text.indexOf(BEGIN);
-    int end = text.indexOf(END);
-    text =
-        begin >= 0 && end > begin
-            ? text.substring(0, begin) + block + text.substring(end + END.length() + 1)
-            : text + "\n" + block;
-    Files.writeString(report, text);
-  }
-
-  /** The Shell section of an existing report, to keep when the main harness rewrites it. */
-  static String kept(Path report) {
-    try {
-      String text = Files.readString(report);
-      int begin = text.indexOf(BEGIN);
-      int end = text.indexOf(END);
-      return begin >= 0 && end > begin ? text.substring(begin, end + END.length()) + "\n" : "";
-    } catch (Exception e) {
-      return "";
     }
   }
 }

@@ -124,14 +124,25 @@ final class Link {
     socket.exceptionHandler(e -> log.debug("connection to {}: {}", hub, e.toString()));
     socket.closeHandler(v -> end("connection to " + hub + " closed"));
     long interval = options.pingInterval().toMillis();
+    long intervalNanos = options.pingInterval().toNanos();
     long timeoutNanos = options.pingTimeout().toNanos();
+    long[] lastTick = {System.nanoTime()};
     keepalive =
         client
             .vertx()
             .setPeriodic(
                 interval,
                 t -> {
-                  if (System.nanoTime() - lastHeardNanos > timeoutNanos) {
+                  long now = System.nanoTime();
+                  long late = now - lastTick[0] - intervalNanos;
+                  lastTick[0] = now;
+                  if (late > intervalNanos / 2) {
+                    // This process was stalled (GC, an overloaded machine), not the hub silent:
+                    // what the hub sent meanwhile may not have been read yet. Dropping here
+                    // turned overload into a reconnect storm.
+                    lastHeardNanos += late;
+                  }
+                  if (now - lastHeardNanos > timeoutNanos) {
                     log.warn(
                         "nothing from the hub for {} ms; dropping the connection",
                         options.pingTimeout().toMillis());

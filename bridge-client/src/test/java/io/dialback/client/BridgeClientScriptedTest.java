@@ -116,6 +116,18 @@ class BridgeClientScriptedTest {
   }
 
   @Test
+  void aClientThatWasItselfStalledDoesNotBlameTheHub() throws Exception {
+    connect(
+        options().pingInterval(Duration.ofMillis(100)).pingTimeout(Duration.ofMillis(400)).build());
+    // The client's event loop stalls (a long GC, an overloaded machine) for longer than the
+    // keepalive timeout, while the hub keeps answering: what it sent is unread, not missing.
+    client.context().runOnContext(v -> Await.sleep(Duration.ofMillis(1500)));
+    Await.sleep(Duration.ofMillis(2500));
+    assertThat(hub.connections).as("the connection kept").hasSize(1);
+    assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+  }
+
+  @Test
   void itFailsOverToTheNextHubOfItsList() throws Exception {
     int closed = Ports.free(); // nothing listens there
     connect(

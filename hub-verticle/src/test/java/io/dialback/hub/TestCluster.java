@@ -38,6 +38,7 @@ public final class TestCluster implements AutoCloseable {
     return start(size, TestHub.conf());
   }
 
+  /** Starts {@code size} hubs with {@code hubConf}; its {@code cluster} keys (timing) are kept. */
   public static TestCluster start(int size, JsonObject hubConf) throws Exception {
     String name = "test-" + UUID.randomUUID();
     List<Integer> ports = new ArrayList<>();
@@ -54,7 +55,9 @@ public final class TestCluster implements AutoCloseable {
         conf.put("name", "hub" + (i + 1));
         conf.put(
             "cluster",
-            new JsonObject()
+            hubConf
+                .getJsonObject("cluster", new JsonObject())
+                .copy()
                 .put("enabled", true)
                 .put("host", "127.0.0.1")
                 .put("port", ports.get(i))

@@ -46,6 +46,12 @@ public final class FleetMain implements Callable<Integer> {
   @Option(names = "--spread", description = "Agent i lists the hubs from hub i mod n.")
   boolean spread;
 
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      description = "Start at most this many agents a second (0: all at once).")
+  int rate;
+
   public static void main(String[] args) {
     OwnLogging.use();
     System.exit(new CommandLine(new FleetMain()).execute(args));
@@ -59,6 +65,9 @@ public final class FleetMain implements Callable<Integer> {
     long start = System.nanoTime();
     List<Future<?>> connected = new ArrayList<>();
     for (int i = 0; i < count; i++) {
+      if (rate > 0 && i > 0 && i % Math.max(1, rate / 10) == 0) {
+        Thread.sleep(100); // a tenth of the rate every tenth of a second
+      }
       JsonObject one = template.copy().put("name", String.format(Locale.ROOT, "%s%05d", prefix, i));
       if (spread && hubs != null && !hubs.isEmpty()) {
         JsonArray rotated = new JsonArray();

@@ -78,13 +78,13 @@ final class LoginHandshake {
   }
 
   /**
-   * Too many connections from this one's address are logging in and it has waited longest: it makes
-   * room (may run on any thread).
+   * Too many connections from this one's address have not logged in and it has waited longest: it
+   * makes room (may run on any thread).
    */
   void pushOut() {
     connection.context.runOnContext(
         v -> {
-          if (waiting()) {
+          if (connection.state() == BridgeConnection.State.AWAITING_LOGIN) {
             connection.refusals.close(
                 CloseReason.TOO_MANY_CONNECTIONS,
                 FailureCode.BUSY,
@@ -147,6 +147,11 @@ final class LoginHandshake {
     }
     countedIdentity = candidate.identity();
     connection.state(BridgeConnection.State.LOGGING_IN);
+    // It holds a valid token: no longer one of its address's anonymous logins, which a newcomer may
+    // push out. Pushing out connections already binding their name turned a reconnect storm from
+    // one address (a fleet behind a NAT) into a livelock: each login was evicted before the
+    // cluster had bound its name.
+    endPending();
     connection.pause(BridgeConnection.Pause.LOGIN);
     AgentRecord record = null;
     Future<Void> bound = Future.succeededFuture();

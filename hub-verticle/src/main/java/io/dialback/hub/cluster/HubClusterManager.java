@@ -7,17 +7,21 @@ import io.vertx.core.Completable;
 import io.vertx.core.Promise;
 import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.core.spi.cluster.RegistrationListener;
+import io.vertx.core.spi.cluster.RegistrationUpdateEvent;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The hubs' Hazelcast cluster manager, which can take one consumer out of the cluster's routing
- * while the consumer stays registered on its node ({@link ClusterRoutes}), and which makes the
- * event bus look its routes up again after a merge.
+ * while the consumer stays registered on its node ({@link ClusterRoutes}), which stops routing to a
+ * member as soon as it has left ({@link LiveRoutes}), and which makes the event bus look its routes
+ * up again after a merge.
  *
  * <p>Why the latter: when a cut-off hub merges into this one's cluster, the merging hub puts its
  * consumers back into Vert.x's subscription map, but this hub's event bus keeps what it cached
@@ -27,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  * routes only on the side that merged; this hub forgets them too, a little after a member joins.
  */
 public final class HubClusterManager extends HazelcastClusterManager implements ClusterRoutes {
+  /** The member attribute that holds a member's Vert.x node id (vertx-hazelcast's). */
+  private static final String NODE_ID = "__vertx.nodeId";
+
   /**
    * When to forget the cached routes after a member joins or this hub merged: the merged side
    * republishes its consumers first.
@@ -42,53 +49,10 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
             t.setDaemon(true);
             return t;
           });
-  private volatile RegistrationListener routes;
+  private volatile LiveRoutes routes;
 
   public HubClusterManager(Config config) {
     super(config);
-  }
-
-  @Override
-  public void registrationListener(RegistrationListener listener) {
-    routes = listener;
-    super.registrationListener(listener);
-  }
-
-  @Override
-  public synchronized void memberAdded(MembershipEvent event) {
-    super.memberAdded(event);
-    forgetRoutesSoon();
-  }
-
-  @Override
-  public synchronized void stateChanged(LifecycleEvent event) {
-    super.stateChanged(event);
-    if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-      forgetRoutesSoon();
-    }
-  }
-
-  @Override
-  public void leave(Completable<Void> completion) {
-    later.shutdownNow();
-    super.leave(completion);
-  }
-
-  private void forgetRoutesSoon() {
-    for (long ms : FORGET_ROUTES_AFTER_MS) {
-      try {
-        later.schedule(this::forgetRoutes, ms, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        return; // leaving
-      }
-    }
-  }
-
-  private void forgetRoutes() {
-    RegistrationListener listener = routes;
-    if (listener != null && isActive()) {
-      listener.registrationsLost();
-    }
   }
 
   @Override
@@ -126,6 +90,91 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
   public void withdraw(String address, Object token) {
     if (token instanceof RegistrationInfo info && withdrawn.add(info)) {
       super.removeRegistration(address, info, Promise.promise());
+    }
+  }
+
+  @Override
+  public void registrationListener(RegistrationListener listener) {
+    LiveRoutes live = new LiveRoutes(listener, this::getNodeId);
+    routes = live;
+    super.registrationListener(live);
+  }
+
+  @Override
+  public void getRegistrations(String address, Completable<List<RegistrationInfo>> completion) {
+    LiveRoutes live = routes;
+    if (live == null) {
+      super.getRegistrations(address, completion);
+      return;
+    }
+    super.getRegistrations(
+        address,
+        (found, failure) -> {
+          if (failure != null) {
+            completion.fail(failure);
+          } else {
+            completion.succeed(live.lookedUp(address, found));
+          }
+        });
+  }
+
+  @Override
+  public void memberRemoved(MembershipEvent event) {
+    LiveRoutes live = routes;
+    if (live != null) {
+      // Before the superclass, which takes the member's consumers out one by one (seconds).
+      live.left(event.getMember().getAttribute(NODE_ID));
+    }
+    super.memberRemoved(event);
+  }
+
+  @Override
+  public void memberAdded(MembershipEvent event) {
+    super.memberAdded(event);
+    LiveRoutes live = routes;
+    if (live != null) {
+      live.joined(
+          event.getMember().getAttribute(NODE_ID),
+          address ->
+              super.getRegistrations(
+                  address,
+                  (found, failure) -> {
+                    if (failure == null && live.wantsUpdatesFor(address)) {
+                      live.registrationsUpdated(new RegistrationUpdateEvent(address, found));
+                    }
+                  }));
+    }
+    forgetRoutesSoon(); // another cluster may have merged into this one: look routes up again
+  }
+
+  @Override
+  public synchronized void stateChanged(LifecycleEvent event) {
+    super.stateChanged(event);
+    if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+      forgetRoutesSoon();
+    }
+  }
+
+  @Override
+  public void leave(Completable<Void> completion) {
+    later.shutdownNow();
+    super.leave(completion);
+  }
+
+  private void forgetRoutesSoon() {
+    for (long ms : FORGET_ROUTES_AFTER_MS) {
+      try {
+        later.schedule(this::forgetRoutes, ms, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        return; // leaving
+      }
+    }
+  }
+
+  private void forgetRoutes() {
+    LiveRoutes live = routes;
+    if (live != null && isActive()) {
+      live.registrationsLost();
     }
   }
 }

@@ -16,9 +16,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -251,22 +253,31 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
     }
     try {
       String self = localMember();
+      // One pass: every entry this member stored gets its lease renewed where it lives.
+      Set<String> names = new HashSet<>(local.keySet());
+      if (names.isEmpty()) {
+        return null;
+      }
+      Map<String, String> found = map.executeOnKeys(names, new RenewOwn(self, leaseMs));
       for (Binding b : local.values()) {
         String name = b.record.name();
-        String current = map.get(name);
+        String current = found.get(name);
+        if (current == null) {
+          continue; // bound after the pass began: its lease is fresh
+        }
         if (b.stored.equals(current)) {
           if (!self.equals(new JsonObject(current).getString("member"))) {
             // This hub rejoined under a new member id: say so, or a later cleanup would miss it.
             String updated = stored(b.record);
             if (map.replace(name, current, updated)) {
               b.stored = updated;
+              map.setTtl(name, leaseMs, TimeUnit.MILLISECONDS);
             }
           }
-          map.setTtl(name, leaseMs, TimeUnit.MILLISECONDS);
           if (announce) {
             vertx.eventBus().publish(Wire.HUB_AGENTS_EVENTS, b.record.event(Wire.EVENT_JOINED));
           }
-        } else if (current == null) {
+        } else if (current.equals(RenewOwn.MISSING)) {
           String updated = stored(b.record);
           String previous = map.putIfAbsent(name, updated, leaseMs, TimeUnit.MILLISECONDS);
           if (previous == null) {
@@ -337,16 +348,11 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
           event.getMembers().size());
       vertx.executeBlocking(
           () -> {
-            int removed = 0;
-            for (Map.Entry<String, String> entry : map.entrySet()) {
-              if (gone.equals(new JsonObject(entry.getValue()).getString("member"))
-                  && map.remove(entry.getKey(), entry.getValue())) {
-                removed++;
-              }
-            }
-            if (removed > 0) {
-              log.info("removed {} agents of the departed hub", removed);
-            }
+            long t0 = System.nanoTime();
+            map.removeAll(new OfMember(gone));
+            log.info(
+                "removed the departed hub's agents in {} ms",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             return null;
           },
           false);

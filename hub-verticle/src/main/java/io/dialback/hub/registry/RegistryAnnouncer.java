@@ -50,8 +50,10 @@ final class RegistryAnnouncer
 
   @Override
   public void entryUpdated(EntryEvent<String, String> event) {
-    if (event.getOldValue() == null || event.getValue() == null) {
-      return;
+    if (event.getOldValue() == null
+        || event.getValue() == null
+        || event.getOldValue().equals(event.getValue())) {
+      return; // a renewed lease
     }
     JsonObject old = new JsonObject(event.getOldValue());
     AgentRecord before = AgentRecord.fromStored(old);

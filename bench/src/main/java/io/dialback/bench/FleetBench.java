@@ -1,0 +1,457 @@
+package io.dialback.bench;
+
+import io.dialback.api.AgentInfo;
+import io.dialback.api.Dialback;
+import io.dialback.client.BridgeClient;
+import io.dialback.client.ClientOptions;
+import io.dialback.testkit.HubConf;
+import io.dialback.testkit.JavaProcess;
+import io.dialback.testkit.Ports;
+import io.dialback.testkit.TestFiles;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A hub failure under a fleet: three hub processes in a cluster, {@code --agents} real agents in
+ * {@code --fleets} processes ({@code FleetMain}, one token {@code edge-*}, spread over the hubs),
+ * then kill -9 of hub 1. Measures, from each surviving hub, how long until every agent is listed
+ * exactly once and none on the dead hub, and until a sample of the agents that were on it answers
+ * {@code fs.stat}; the rate at which they logged in again, and each hub's heap. Writes the "Fleet"
+ * section of {@code docs/BENCHMARKS.md}, which the main harness keeps.
+ */
+@Command(
+    name = "fleet-bench",
+    mixinStandardHelpOptions = true,
+    versionProvider = BenchMain.Version.class,
+    description = "Kills one of three hubs under a fleet of agents and times the recovery.")
+public final class FleetBench implements Callable<Integer> {
+  private static final String CLIENT_TOKEN = "fleet-bench-client";
+  private static final String FLEET_TOKEN = "fleet-bench-agents";
+  private static final String PREFIX = "edge-";
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  /**
+   * Agents each fleet process starts a second: the fleet enrols gradually; the kill is measured.
+   */
+  private static final int START_RATE = 250;
+
+  @Option(names = "--agents", description = "Agents in all (default: ${DEFAULT-VALUE}).")
+  int agents = 10_000;
+
+  @Option(names = "--fleets", description = "Agent processes (default: ${DEFAULT-VALUE}).")
+  int fleets = 2;
+
+  @Option(
+      names = "--runs",
+      description = "Kills, each on a fresh cluster (default: ${DEFAULT-VALUE}).")
+  int runs = 3;
+
+  @Option(
+      names = "--sample",
+      description =
+          "Moved agents that must answer from every survivor (default: ${DEFAULT-VALUE}).")
+  int sample = 100;
+
+  @Option(names = "--hub-heap", description = "Each hub's -Xmx (default: ${DEFAULT-VALUE}).")
+  String hubHeap = "512m";
+
+  @Option(
+      names = "--logs",
+      description = "Keep the processes' logs here (default: a temporary folder, deleted).")
+  Path keepLogs;
+
+  @Option(names = "--out", description = "Report to update (default: ${DEFAULT-VALUE}).")
+  Path out = Path.of("docs", "BENCHMARKS.md");
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new FleetBench()).execute(args));
+  }
+
+  /** What one kill measured. */
+  record Run(
+      int moved,
+      long listedMs,
+      long answeredMs,
+      Map<String, Long> listedMsBy,
+      int peakLoginsPerSecond,
+      long heapBeforeMib,
+      long heapAfterMib,
+      long rssAfterMib,
+      long startMs) {}
+
+  @Override
+  public Integer call() throws Exception {
+    List<Run> done = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      Run r = new Cluster().run();
+      System.out.printf(
+          Locale.ROOT,
+          "run %d: %d agents moved; all listed once on both survivors after %d ms, a sample of %d"
+              + " answered from both after %d ms; peak %d logins/s; heap %d → %d MiB%n",
+          i + 1,
+          r.moved(),
+          r.listedMs(),
+          sample,
+          r.answeredMs(),
+          r.peakLoginsPerSecond(),
+          r.heapBeforeMib(),
+          r.heapAfterMib());
+      done.add(r);
+    }
+    String md = markdown(done);
+    System.out.print(md);
+    Sections.write(out, "fleet-bench", md);
+    System.out.println("wrote the Fleet section of " + out.toAbsolutePath());
+    return 0;
+  }
+
+  /** One fresh cluster with its fleet, and one kill. */
+  private final class Cluster {
+    final Path dir = Files.createTempDirectory("dialback-fleet-bench");
+    final Path logs = keepLogs != null ? keepLogs : dir.resolve("logs");
+    final int[] bridgePorts = {Ports.free(), Ports.free(), Ports.free()};
+    final int[] clusterPorts = {Ports.free(), Ports.free(), Ports.free()};
+    final List<JavaProcess> processes = new ArrayList<>();
+    final Vertx vertx = Vertx.vertx();
+
+    Cluster() throws Exception {}
+
+    Run run() throws Exception {
+      long t0 = System.nanoTime();
+      try {
+        JavaProcess[] hubs = new JavaProcess[3];
+        for (int i = 0; i < 3; i++) {
+          hubs[i] = hub(i);
+        }
+        for (JavaProcess hub : hubs) {
+          hub.awaitLog("ready: .* in cluster", Duration.ofSeconds(90));
+        }
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.writeString(root.resolve("hello.txt"), "hello");
+        int per = (agents + fleets - 1) / fleets;
+        List<JavaProcess> fleet = new ArrayList<>();
+        for (int f = 0; f < fleets; f++) {
+          fleet.add(fleet(f, root, Math.min(per, agents - f * per)));
+        }
+        for (JavaProcess p : fleet) {
+          p.awaitLog("fleet: \\d+ of \\d+ agents connected", Duration.ofSeconds(600));
+        }
+        // Survivors: hubs 2 and 3, each asked through a client of its own.
+        Map<String, Dialback> survivors = new HashMap<>();
+        for (int i = 1; i < 3; i++) {
+          BridgeClient c =
+              BridgeClient.create(
+                  vertx,
+                  ClientOptions.builder()
+                      .hubs(List.of("127.0.0.1:" + bridgePorts[i]))
+                      .token(CLIENT_TOKEN)
+                      .build());
+          c.connect().await(30, TimeUnit.SECONDS);
+          survivors.put("hub" + (i + 1), Dialback.over(c).withTimeout(Duration.ofSeconds(10)));
+        }
+        Dialback any = survivors.get("hub2");
+        awaitAll(any, Duration.ofSeconds(300));
+        long startMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        List<String> onHub1 = new ArrayList<>();
+        for (AgentInfo a : any.agents().await(30, TimeUnit.SECONDS)) {
+          if (a.hub().equals("hub1")) {
+            onHub1.add(a.name());
+          }
+        }
+        long heapBefore = hubs[0].heapUsed(true) >> 20;
+        List<String> probe = new ArrayList<>(onHub1.subList(0, Math.min(sample, onHub1.size())));
+
+        hubs[0].kill9();
+        long killed = System.nanoTime();
+        Map<String, Long> listedBy = new HashMap<>();
+        Map<String, Integer> failures = new java.util.TreeMap<>();
+        Map<String, Long> lastOf = new java.util.TreeMap<>();
+        Map<String, Set<String>> answered = new HashMap<>();
+        survivors.keySet().forEach(h -> answered.put(h, new HashSet<>()));
+        long answeredAt = -1;
+        int peak = 0;
+        int lastMoved = 0;
+        long lastCount = killed;
+        long deadline = killed + TimeUnit.SECONDS.toNanos(120);
+        while ((listedBy.size() < survivors.size() || answeredAt < 0)
+            && System.nanoTime() < deadline) {
+          long round = System.nanoTime();
+          for (Map.Entry<String, Dialback> s : survivors.entrySet()) {
+            if (!listedBy.containsKey(s.getKey())) {
+              Look look = look(s.getValue(), onHub1);
+              if (look != null && look.whole()) {
+                listedBy.put(s.getKey(), ms(killed));
+              }
+              if (s.getKey().equals("hub2") && look != null) {
+                // hub 1's agents that came back since the last look, per second.
+                double seconds = (round - lastCount) / 1e9;
+                if (seconds >= 0.5) {
+                  peak = Math.max(peak, (int) ((look.back() - lastMoved) / seconds));
+                  lastMoved = look.back();
+                  lastCount = round;
+                }
+              }
+            }
+            Set<String> ok = answered.get(s.getKey());
+            List<Future<JsonObject>> calls = new ArrayList<>();
+            List<String> asked = new ArrayList<>();
+            for (String agent : probe) {
+              if (!ok.contains(agent)) {
+                asked.add(agent);
+                calls.add(
+                    s.getValue()
+                        .withTimeout(Duration.ofSeconds(1))
+                        .call(
+                            "agent." + agent + ".fs.stat",
+                            new JsonObject().put("path", "hello.txt")));
+              }
+            }
+            Future.join(calls).transform(ar -> Future.succeededFuture()).await(5, TimeUnit.SECONDS);
+            for (int k = 0; k < calls.size(); k++) {
+              if (calls.get(k).succeeded()) {
+                ok.add(asked.get(k));
+              } else if (calls.get(k).failed()) {
+                String kind = kind(calls.get(k).cause());
+                failures.merge(kind, 1, Integer::sum);
+                lastOf.put(kind, ms(killed));
+              }
+            }
+          }
+          if (answeredAt < 0
+              && answered.values().stream().allMatch(s -> s.size() == probe.size())) {
+            answeredAt = ms(killed);
+          }
+          long rest = POLL.toMillis() - ms(round);
+          if (rest > 0) {
+            Thread.sleep(rest);
+          }
+        }
+        System.out.println("  sample calls that failed before answering, by cause: " + failures);
+        System.out.println("  the last of each, ms after the kill: " + lastOf);
+        long listed = listedBy.values().stream().mapToLong(Long::longValue).max().orElse(-1);
+        if (listedBy.size() < survivors.size()) {
+          listed = -1;
+        }
+        long heapAfter = Math.max(hubs[1].heapUsed(true), hubs[2].heapUsed(true)) >> 20;
+        long rss = Math.max(hubs[1].rssBytes(), hubs[2].rssBytes()) >> 20;
+        return new Run(
+            onHub1.size(), listed, answeredAt, listedBy, peak, heapBefore, heapAfter, rss, startMs);
+      } finally {
+        for (JavaProcess p : processes) {
+          p.close();
+        }
+        vertx.close().await(20, TimeUnit.SECONDS);
+        TestFiles.deleteTree(dir);
+      }
+    }
+
+    /**
+     * What {@code hub} lists now: how many of {@code moved} are back on a live hub, and whether the
+     * listing is whole (every agent once, none on the dead hub); null if it did not answer.
+     */
+    private Look look(Dialback hub, List<String> moved) {
+      List<AgentInfo> list;
+      try {
+        list = hub.agents().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        return null;
+      }
+      Map<String, String> where = new HashMap<>();
+      boolean whole = list.size() == agents;
+      for (AgentInfo a : list) {
+        whole &= where.put(a.name(), a.hub()) == null && !a.hub().equals("hub1");
+      }
+      int back = 0;
+      for (String m : moved) {
+        String h = where.get(m);
+        back += h != null && !h.equals("hub1") ? 1 : 0;
+      }
+      return new Look(back, whole);
+    }
+
+    private void awaitAll(Dialback hub, Duration wait) throws Exception {
+      long end = System.nanoTime() + wait.toNanos();
+      int seen = 0;
+      while (System.nanoTime() < end) {
+        seen = hub.agents().await(30, TimeUnit.SECONDS).size();
+        if (seen == agents) {
+          return;
+        }
+        Thread.sleep(500);
+      }
+      throw new IllegalStateException("only " + seen + " of " + agents + " agents listed");
+    }
+
+    private JavaProcess hub(int i) throws Exception {
+      JsonArray members = new JsonArray();
+      for (int p : clusterPorts) {
+        members.add("127.0.0.1:" + p);
+      }
+      JsonObject conf =
+          HubConf.bare()
+              .client(CLIENT_TOKEN, "fleet-bench")
+              .agent(FLEET_TOKEN, PREFIX + "*")
+              .port(bridgePorts[i])
+              .put("name", "hub" + (i + 1))
+              .json()
+              .put(
+                  "cluster",
+                  new JsonObject()
+                      .put("enabled", true)
+                      .put("host", "127.0.0.1")
+                      .put("port", clusterPorts[i])
+                      .put("members", members)
+                      .put("name", "fleet-bench-" + ProcessHandle.current().pid()));
+      Path file = Files.writeString(dir.resolve("hub" + (i + 1) + ".json"), conf.encodePrettily());
+      JavaProcess hub =
+          JavaProcess.start(
+              "hub" + (i + 1),
+              "io.dialback.hub.HubMain",
+              List.of("-Xmx" + hubHeap),
+              List.of("-conf", file.toString()),
+              Map.of(),
+              logs);
+      processes.add(hub);
+      return hub;
+    }
+
+    private JavaProcess fleet(int f, Path root, int count) throws Exception {
+      JsonArray hubs = new JsonArray();
+      for (int p : bridgePorts) {
+        hubs.add("127.0.0.1:" + p);
+      }
+      JsonObject conf =
+          new JsonObject()
+              .put("name", "template")
+              .put("hubs", hubs)
+              .put("token", FLEET_TOKEN)
+              .put("root", root.toString());
+      Path file = Files.writeString(dir.resolve("fleet" + f + ".json"), conf.encodePrettily());
+      JavaProcess p =
+          JavaProcess.start(
+              "fleet" + f,
+              "io.dialback.agent.cli.FleetMain",
+              List.of("-Xmx2g"),
+              List.of(
+                  "--conf",
+                  file.toString(),
+                  "--count",
+                  String.valueOf(count),
+                  "--prefix",
+                  PREFIX + f + "-",
+                  "--spread",
+                  "--rate",
+                  String.valueOf(START_RATE)),
+              Map.of(),
+              logs);
+      processes.add(p);
+      return p;
+    }
+  }
+
+  /** A failure's message without the agent's name, to count failures by cause. */
+  private static String kind(Throwable cause) {
+    String m = String.valueOf(cause.getMessage()).replaceAll(PREFIX + "[0-9-]+", "<agent>");
+    return m.length() > 60 ? m.substring(0, 60) : m;
+  }
+
+  /** One look at a survivor's listing. */
+  private record Look(int back, boolean whole) {}
+
+  private static long ms(long since) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+  }
+
+  private String markdown(List<Run> done) {
+    StringBuilder md = new StringBuilder("## A hub killed under a fleet\n\n");
+    md.append("Written by `io.dialback.bench.FleetBench` on ")
+        .append(LocalDate.now())
+        .append(" (")
+        .append(Machine.cpu())
+        .append("). Rerun with:\n\n```\n")
+        .append(
+            "mvn -B -q package -DskipTests && java -cp bench/target/dialback-bench.jar io.dialback.bench.FleetBench\n")
+        .append("```\n\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Three hub processes in a cluster (`-Xmx%s`, the default conf otherwise), %,d real agents"
+                + " (`AgentVerticle`s) in %d processes, spread over the hubs, started at %d a second"
+                + " each, with default reconnect settings; then kill -9 of hub 1. Times are from the kill: until each surviving"
+                + " hub's `hub.agents.list` holds every agent exactly once and none on the dead hub,"
+                + " and until %d of the agents that were on hub 1 answer `fs.stat` from both"
+                + " survivors (asked every %d ms, each call with a 1 s timeout). Logins/s is the"
+                + " fastest rate at which hub 1's agents reappeared in the list, over half-second"
+                + " looks or longer. Heap is used heap after a full GC (`jcmd`). Each run starts a"
+                + " fresh cluster.%n%n",
+            hubHeap,
+            agents,
+            fleets,
+            START_RATE,
+            sample,
+            POLL.toMillis()));
+    md.append(
+        "| run | agents on hub 1 | all listed once, ms | sample answering, ms | peak logins/s |"
+            + " hub 1 heap before, MiB | survivors' heap after, MiB | survivors' RSS, MiB |\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    int i = 0;
+    List<Long> listed = new ArrayList<>();
+    List<Long> answered = new ArrayList<>();
+    for (Run r : done) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %,d | %s | %s | %,d | %d | %d | %d |%n",
+              ++i,
+              r.moved(),
+              r.listedMs() < 0
+                  ? "not within 120 s"
+                  : String.format(Locale.ROOT, "%,d", r.listedMs()),
+              r.answeredMs() < 0
+                  ? "not within 120 s"
+                  : String.format(Locale.ROOT, "%,d", r.answeredMs()),
+              r.peakLoginsPerSecond(),
+              r.heapBeforeMib(),
+              r.heapAfterMib(),
+              r.rssAfterMib()));
+      listed.add(r.listedMs() < 0 ? Long.MAX_VALUE : r.listedMs());
+      answered.add(r.answeredMs() < 0 ? Long.MAX_VALUE : r.answeredMs());
+    }
+    md.append('\n')
+        .append(target("every agent listed once", listed))
+        .append(target("a sample of " + sample + " answers from every survivor", answered));
+    return md.toString();
+  }
+
+  private static String target(String what, List<Long> ms) {
+    List<Long> sorted = new ArrayList<>(ms);
+    sorted.sort(null);
+    long median = sorted.get(sorted.size() / 2);
+    long worst = sorted.get(sorted.size() - 1);
+    return String.format(
+        Locale.ROOT,
+        "target %s after a kill -9, median %s, worst %s (goal ≤ 5 s): %s%n%n",
+        what,
+        median == Long.MAX_VALUE ? "—" : String.format(Locale.ROOT, "%.1f s", median / 1000.0),
+        worst == Long.MAX_VALUE ? "—" : String.format(Locale.ROOT, "%.1f s", worst / 1000.0),
+        worst <= 5000 ? "met" : "MISSED");
+  }
+}

@@ -1,0 +1,29 @@
+package io.dialback.hub.registry;
+
+import com.hazelcast.query.Predicate;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/**
+ * The registry entries that a given cluster member stored: evaluated where the entries live, so
+ * that a departed hub's agents are removed in one pass over the map's partitions, not one round
+ * trip per agent.
+ */
+final class OfMember implements Predicate<String, String> {
+  private static final long serialVersionUID = 1L;
+
+  private final String member;
+
+  OfMember(String member) {
+    this.member = member;
+  }
+
+  @Override
+  public boolean apply(Map.Entry<String, String> entry) {
+    String stored = entry.getValue();
+    // Cheap test first: most entries belong to other members.
+    return stored != null
+        && stored.contains(member)
+        && member.equals(new JsonObject(stored).getString("member"));
+  }
+}

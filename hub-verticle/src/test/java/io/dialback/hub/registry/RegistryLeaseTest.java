@@ -1,0 +1,97 @@
+package io.dialback.hub.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dialback.hub.TestCluster;
+import io.dialback.hub.TestHub;
+import io.dialback.testkit.RawBridgeSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A hub's agents stay in the cluster's registry for as long as they are connected: their entries'
+ * leases are renewed (in one pass per hub) well past the lease, with no {@code left} announced; and
+ * an agent that leaves is gone from the registry at once.
+ */
+class RegistryLeaseTest {
+  private static final int LEASE_SECONDS = 3;
+
+  @Test
+  void connectedAgentsOutliveTheirLeaseAndNoDepartureIsAnnounced() throws Exception {
+    JsonObject conf =
+        TestHub.conf().put("cluster", new JsonObject().put("leaseSeconds", LEASE_SECONDS));
+    try (TestCluster cluster = TestCluster.start(2, conf);
+        RawBridgeSocket alpha =
+            RawBridgeSocket.login(cluster.member(0).port(), TestHub.ALPHA_TOKEN, "alpha");
+        RawBridgeSocket beta =
+            RawBridgeSocket.login(cluster.member(1).port(), TestHub.BETA_TOKEN, "beta");
+        RawBridgeSocket client =
+            RawBridgeSocket.login(cluster.member(1).port(), TestHub.CLIENT_TOKEN, null)) {
+      client.send(new JsonObject().put("type", "register").put("address", "hub.agents.events"));
+      client.barrier();
+      List<String> events = new ArrayList<>();
+      long end = System.nanoTime() + Duration.ofSeconds(3L * LEASE_SECONDS + 1).toNanos();
+      while (System.nanoTime() < end) {
+        // The agents keep their connections alive, as agents do.
+        alpha.barrier();
+        beta.barrier();
+        assertThat(names(list(client, events)))
+            .as("listed all along, from the hub holding neither's connection or one")
+            .containsExactly("alpha", "beta");
+        Thread.sleep(500);
+      }
+      assertThat(events).as("no agent announced leaving or joining while connected").isEmpty();
+
+      alpha.close();
+      long t0 = System.nanoTime();
+      while (names(list(client, events)).contains("alpha")) {
+        assertThat(Duration.ofNanos(System.nanoTime() - t0))
+            .as("alpha gone from the registry once it closed")
+            .isLessThan(Duration.ofSeconds(LEASE_SECONDS));
+        Thread.sleep(50);
+      }
+      // The announcement follows the removal; it may come after the list that no longer has alpha.
+      long wait = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (events.stream().noneMatch(e -> e.contains("\"left\"") && e.contains("alpha"))
+          && System.nanoTime() < wait) {
+        RawBridgeSocket.Frame f = client.pollFrame(Duration.ofMillis(200));
+        if (f != null) {
+          events.add(f.json().encode());
+        }
+      }
+      assertThat(events).anyMatch(e -> e.contains("\"left\"") && e.contains("alpha"));
+    }
+  }
+
+  /** {@code hub.agents.list} from {@code client}, keeping the events that arrive meanwhile. */
+  private static JsonArray list(RawBridgeSocket client, List<String> events) throws Exception {
+    String reply = client.nextReplyAddress();
+    client.send(
+        new JsonObject()
+            .put("type", "send")
+            .put("address", "hub.agents.list")
+            .put("replyAddress", reply)
+            .put("body", new JsonObject()));
+    while (true) {
+      JsonObject frame = client.read();
+      if (reply.equals(frame.getString("address"))) {
+        assertThat(frame.getString("type")).as(frame.encode()).isEqualTo("message");
+        return frame.getJsonObject("body").getJsonArray("agents");
+      }
+      events.add(frame.encode());
+    }
+  }
+
+  private static List<String> names(JsonArray agents) {
+    List<String> names = new ArrayList<>();
+    for (Object o : agents) {
+      names.add(((JsonObject) o).getString("name"));
+    }
+    names.sort(null);
+    return names;
+  }
+}
