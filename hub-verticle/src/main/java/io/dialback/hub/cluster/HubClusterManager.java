@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * consumers back into Vert.x's subscription map, but this hub's event bus keeps what it cached
  * while alone (no handlers there) when the map's change events do not reach it. Measured in
  * ClusterTest: after hub 3 merged into hub 2, hub 2 answered "No handlers" for an agent of hub 3
- * for a whole minute while hub 3 served it and both listed it. Vert.x itself forgets its cached
- * routes only on the side that merged; this hub forgets them too, a little after a member joins.
+ * for a whole minute while hub 3 served it and both listed it. Vert.x 5.0.8's event bus replaces a
+ * cached route only when handed that route again (its registrationsLost does nothing), so a little
+ * after a member joins, this hub looks every route it remembers up again and hands it over.
  */
 public final class HubClusterManager extends HazelcastClusterManager implements ClusterRoutes {
   /** The member attribute that holds a member's Vert.x node id (vertx-hazelcast's). */
@@ -133,16 +134,7 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
     super.memberAdded(event);
     LiveRoutes live = routes;
     if (live != null) {
-      live.joined(
-          event.getMember().getAttribute(NODE_ID),
-          address ->
-              super.getRegistrations(
-                  address,
-                  (found, failure) -> {
-                    if (failure == null && live.wantsUpdatesFor(address)) {
-                      live.registrationsUpdated(new RegistrationUpdateEvent(address, found));
-                    }
-                  }));
+      live.joined(event.getMember().getAttribute(NODE_ID), address -> lookUpAfresh(live, address));
     }
     forgetRoutesSoon(); // another cluster may have merged into this one: look routes up again
   }
@@ -174,7 +166,18 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
   private void forgetRoutes() {
     LiveRoutes live = routes;
     if (live != null && isActive()) {
-      live.registrationsLost();
+      live.refreshAll(address -> lookUpAfresh(live, address));
     }
+  }
+
+  /** Looks {@code address} up in the subscription map and hands the event bus what it finds. */
+  private void lookUpAfresh(LiveRoutes live, String address) {
+    super.getRegistrations(
+        address,
+        (found, failure) -> {
+          if (failure == null && live.wantsUpdatesFor(address)) {
+            live.registrationsUpdated(new RegistrationUpdateEvent(address, found));
+          }
+        });
   }
 }

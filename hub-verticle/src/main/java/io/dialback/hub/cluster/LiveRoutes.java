@@ -96,6 +96,23 @@ final class LiveRoutes implements RegistrationListener {
         });
   }
 
+  /**
+   * Every remembered route the event bus still caches is looked up afresh by {@code lookUp} (after
+   * a merge, when the subscription map's change events may not all have reached this hub). Vert.x
+   * 5.0.8's event bus ignores {@link #registrationsLost}: handing it each route again is the only
+   * way to replace what it cached.
+   */
+  void refreshAll(Consumer<String> lookUp) {
+    remote
+        .keySet()
+        .forEach(
+            address -> {
+              if (bus.wantsUpdatesFor(address)) {
+                lookUp.accept(address);
+              }
+            });
+  }
+
   /** How many routes are remembered (for tests). */
   int remembered() {
     return remote.size();
@@ -107,7 +124,7 @@ final class LiveRoutes implements RegistrationListener {
     for (RegistrationInfo r : registrations) {
       elsewhere |= !r.nodeId().equals(me);
     }
-    if (elsewhere) {
+    if (elsewhere) { // a route on this member alone is never stale: its own consumers change it
       remote.put(address, List.copyOf(registrations));
     } else {
       remote.remove(address);

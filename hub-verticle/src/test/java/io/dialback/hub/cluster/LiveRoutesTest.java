@@ -104,4 +104,17 @@ class LiveRoutesTest {
     assertThat(routes.remembered()).isZero();
     assertThat(Set.copyOf(bus.cached.keySet())).containsExactly("agent.b.fs.stat");
   }
+
+  @Test
+  void aRefreshLooksUpEveryRouteTheEventBusStillCaches() {
+    lookUp("agent.a.fs.stat", List.of(on("other", 1)));
+    lookUp("agent.b.fs.stat", List.of(on("other", 2)));
+    lookUp("agent.c.fs.stat", List.of(on("other", 3)));
+    bus.cached.remove("agent.c.fs.stat");
+
+    List<String> lookedUp = new ArrayList<>();
+    routes.refreshAll(lookedUp::add);
+
+    assertThat(lookedUp).containsExactlyInAnyOrder("agent.a.fs.stat", "agent.b.fs.stat");
+  }
 }
