@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -85,23 +84,11 @@ public final class FleetBench implements Callable<Integer> {
     System.exit(new CommandLine(new FleetBench()).execute(args));
   }
 
-  /** What one kill measured. */
-  record Run(
-      int moved,
-      long listedMs,
-      long answeredMs,
-      Map<String, Long> listedMsBy,
-      int peakLoginsPerSecond,
-      long heapBeforeMib,
-      long heapAfterMib,
-      long rssAfterMib,
-      long startMs) {}
-
   @Override
   public Integer call() throws Exception {
-    List<Run> done = new ArrayList<>();
+    List<FleetReport.Run> done = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      Run r = new Cluster().run();
+      FleetReport.Run r = new Cluster().run();
       System.out.printf(
           Locale.ROOT,
           "run %d: %d agents moved; all listed once on both survivors after %d ms, a sample of %d"
@@ -116,7 +103,7 @@ public final class FleetBench implements Callable<Integer> {
           r.heapAfterMib());
       done.add(r);
     }
-    String md = markdown(done);
+    String md = FleetReport.markdown(done, agents, fleets, START_RATE, sample, POLL, hubHeap);
     System.out.print(md);
     Sections.write(out, "fleet-bench", md);
     System.out.println("wrote the Fleet section of " + out.toAbsolutePath());
@@ -134,7 +121,7 @@ public final class FleetBench implements Callable<Integer> {
 
     Cluster() throws Exception {}
 
-    Run run() throws Exception {
+    FleetReport.Run run() throws Exception {
       long t0 = System.nanoTime();
       try {
         JavaProcess[] hubs = new JavaProcess[3];
@@ -252,7 +239,7 @@ public final class FleetBench implements Callable<Integer> {
         }
         long heapAfter = Math.max(hubs[1].heapUsed(true), hubs[2].heapUsed(true)) >> 20;
         long rss = Math.max(hubs[1].rssBytes(), hubs[2].rssBytes()) >> 20;
-        return new Run(
+        return new FleetReport.Run(
             onHub1.size(), listed, answeredAt, listedBy, peak, heapBefore, heapAfter, rss, startMs);
       } finally {
         for (JavaProcess p : processes) {
@@ -378,80 +365,5 @@ public final class FleetBench implements Callable<Integer> {
 
   private static long ms(long since) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
-  }
-
-  private String markdown(List<Run> done) {
-    StringBuilder md = new StringBuilder("## A hub killed under a fleet\n\n");
-    md.append("Written by `io.dialback.bench.FleetBench` on ")
-        .append(LocalDate.now())
-        .append(" (")
-        .append(Machine.cpu())
-        .append("). Rerun with:\n\n```\n")
-        .append(
-            "mvn -B -q package -DskipTests && java -cp bench/target/dialback-bench.jar io.dialback.bench.FleetBench\n")
-        .append("```\n\n");
-    md.append(
-        String.format(
-            Locale.ROOT,
-            "Three hub processes in a cluster (`-Xmx%s`, the default conf otherwise), %,d real agents"
-                + " (`AgentVerticle`s) in %d processes, spread over the hubs, started at %d a second"
-                + " each, with default reconnect settings; then kill -9 of hub 1. Times are from the kill: until each surviving"
-                + " hub's `hub.agents.list` holds every agent exactly once and none on the dead hub,"
-                + " and until %d of the agents that were on hub 1 answer `fs.stat` from both"
-                + " survivors (asked every %d ms, each call with a 1 s timeout). Logins/s is the"
-                + " fastest rate at which hub 1's agents reappeared in the list, over half-second"
-                + " looks or longer. Heap is used heap after a full GC (`jcmd`). Each run starts a"
-                + " fresh cluster.%n%n",
-            hubHeap,
-            agents,
-            fleets,
-            START_RATE,
-            sample,
-            POLL.toMillis()));
-    md.append(
-        "| run | agents on hub 1 | all listed once, ms | sample answering, ms | peak logins/s |"
-            + " hub 1 heap before, MiB | survivors' heap after, MiB | survivors' RSS, MiB |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    int i = 0;
-    List<Long> listed = new ArrayList<>();
-    List<Long> answered = new ArrayList<>();
-    for (Run r : done) {
-      md.append(
-          String.format(
-              Locale.ROOT,
-              "| %d | %,d | %s | %s | %,d | %d | %d | %d |%n",
-              ++i,
-              r.moved(),
-              r.listedMs() < 0
-                  ? "not within 120 s"
-                  : String.format(Locale.ROOT, "%,d", r.listedMs()),
-              r.answeredMs() < 0
-                  ? "not within 120 s"
-                  : String.format(Locale.ROOT, "%,d", r.answeredMs()),
-              r.peakLoginsPerSecond(),
-              r.heapBeforeMib(),
-              r.heapAfterMib(),
-              r.rssAfterMib()));
-      listed.add(r.listedMs() < 0 ? Long.MAX_VALUE : r.listedMs());
-      answered.add(r.answeredMs() < 0 ? Long.MAX_VALUE : r.answeredMs());
-    }
-    md.append('\n')
-        .append(target("every agent listed once", listed))
-        .append(target("a sample of " + sample + " answers from every survivor", answered));
-    return md.toString();
-  }
-
-  private static String target(String what, List<Long> ms) {
-    List<Long> sorted = new ArrayList<>(ms);
-    sorted.sort(null);
-    long median = sorted.get(sorted.size() / 2);
-    long worst = sorted.get(sorted.size() - 1);
-    return String.format(
-        Locale.ROOT,
-        "target %s after a kill -9, median %s, worst %s (goal ≤ 5 s): %s%n%n",
-        what,
-        median == Long.MAX_VALUE ? "—" : String.format(Locale.ROOT, "%.1f s", median / 1000.0),
-        worst == Long.MAX_VALUE ? "—" : String.format(Locale.ROOT, "%.1f s", worst / 1000.0),
-        worst <= 5000 ? "met" : "MISSED");
   }
 }

@@ -266,7 +266,11 @@ class BridgeClientTest {
         Duration.ofSeconds(10),
         () ->
             agent.state() == ClientState.CONNECTED && agent.login().hub().endsWith(":" + two.port));
-    assertThat(states).startsWith(ClientState.CONNECTING).endsWith(ClientState.CONNECTED);
+    // A stopping hub tells a client that knows another hub to move (hub.goaway): the client logs
+    // in there before it leaves, never leaving CONNECTED. If it saw the close first, it reconnects.
+    if (!states.isEmpty()) {
+      assertThat(states).startsWith(ClientState.CONNECTING).endsWith(ClientState.CONNECTED);
+    }
     assertThat(await(two.vertx.eventBus().request("agent.alpha.where", "?")).body())
         .isEqualTo("here");
   }
