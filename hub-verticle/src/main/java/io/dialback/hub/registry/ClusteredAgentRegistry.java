@@ -10,6 +10,7 @@ import com.hazelcast.query.Predicates;
 import io.dialback.hub.cluster.HubCluster;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.Wire;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -135,29 +136,52 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
         false);
   }
 
+  /**
+   * Binds {@code record}'s name. The common case, a free name, is one asynchronous call that holds
+   * no thread while the cluster answers: under a reconnect storm, blocking calls filled the worker
+   * pool and logins waited behind each other for longer than the agents' keepalive.
+   */
   @Override
   public Future<Void> bind(AgentRecord record, Runnable lost) {
+    String stored = stored(record);
+    Context caller = vertx.getOrCreateContext();
+    Promise<Void> bound = Promise.promise();
+    map.submitToKey(record.name(), new BindIfFree(stored, leaseMs))
+        .whenComplete(
+            (previous, failure) ->
+                caller.runOnContext(
+                    v -> {
+                      if (failure != null) {
+                        bound.fail(failure);
+                      } else if (previous == null) {
+                        local.put(record.name(), new Binding(record, lost, stored));
+                        bound.complete();
+                      } else {
+                        takeOver(record, lost, stored, previous).onComplete(bound);
+                      }
+                    }));
+    return bound.future();
+  }
+
+  /** The name is bound already: take it over if its holder is gone or moving, else refuse. */
+  private Future<Void> takeOver(AgentRecord record, Runnable lost, String stored, String previous) {
     return vertx.executeBlocking(
         () -> {
-          String stored = stored(record);
-          String previous = map.putIfAbsent(record.name(), stored, leaseMs, TimeUnit.MILLISECONDS);
-          if (previous != null) {
-            JsonObject holder = new JsonObject(previous);
-            if (isMember(holder.getString("member")) && !holder.getBoolean(MOVING, false)) {
-              throw FailureCode.CONFLICT.exception(
-                  "agent name "
-                      + record.name()
-                      + " is bound by a live connection on "
-                      + holder.getString("hub"));
-            }
-            // Its hub is gone (and its entry not yet cleaned up), or stopping and the agent moves
-            // here: take the name over.
-            if (!map.replace(record.name(), previous, stored)) {
-              throw FailureCode.CONFLICT.exception(
-                  "agent name " + record.name() + " was bound at the same moment elsewhere");
-            }
-            map.setTtl(record.name(), leaseMs, TimeUnit.MILLISECONDS);
+          JsonObject holder = new JsonObject(previous);
+          if (isMember(holder.getString("member")) && !holder.getBoolean(MOVING, false)) {
+            throw FailureCode.CONFLICT.exception(
+                "agent name "
+                    + record.name()
+                    + " is bound by a live connection on "
+                    + holder.getString("hub"));
           }
+          // Its hub is gone (and its entry not yet cleaned up), or stopping and the agent moves
+          // here: take the name over.
+          if (!map.replace(record.name(), previous, stored)) {
+            throw FailureCode.CONFLICT.exception(
+                "agent name " + record.name() + " was bound at the same moment elsewhere");
+          }
+          map.setTtl(record.name(), leaseMs, TimeUnit.MILLISECONDS);
           local.put(record.name(), new Binding(record, lost, stored));
           return null;
         },
@@ -189,12 +213,20 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
       return Future.succeededFuture();
     }
     local.remove(record.name(), binding);
-    return vertx.executeBlocking(
-        () -> {
-          map.remove(record.name(), binding.stored);
-          return null;
-        },
-        false);
+    Context caller = vertx.getOrCreateContext();
+    Promise<Void> removed = Promise.promise();
+    map.submitToKey(record.name(), new RemoveIfStored(binding.stored))
+        .whenComplete(
+            (done, failure) ->
+                caller.runOnContext(
+                    v -> {
+                      if (failure != null) {
+                        removed.fail(failure);
+                      } else {
+                        removed.complete();
+                      }
+                    }));
+    return removed.future();
   }
 
   /**
