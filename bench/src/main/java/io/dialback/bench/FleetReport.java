@@ -38,7 +38,12 @@ final class FleetReport {
         .append(Machine.cpu())
         .append("). Rerun with:\n\n```\n")
         .append(
-            "mvn -B -q package -DskipTests && java -cp bench/target/dialback-bench.jar io.dialback.bench.FleetBench\n")
+            "mvn -B -q package -DskipTests && java -cp bench/target/dialback-bench.jar"
+                + " io.dialback.bench.FleetBench --agents "
+                + agents
+                + " --runs "
+                + done.size()
+                + "\n")
         .append("```\n\n");
     md.append(
         String.format(

@@ -5,6 +5,9 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Completable;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.core.spi.cluster.RegistrationListener;
 import io.vertx.core.spi.cluster.RegistrationUpdateEvent;
@@ -52,8 +55,23 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
           });
   private volatile LiveRoutes routes;
 
+  /** How many subscription changes may be under way at once (see {@link #inLane}). */
+  static final int SUBSCRIPTION_LANES = 8;
+
+  private volatile ContextInternal[] lanes;
+
   public HubClusterManager(Config config) {
     super(config);
+  }
+
+  @Override
+  public void init(Vertx vertx) {
+    super.init(vertx);
+    ContextInternal[] lanes = new ContextInternal[SUBSCRIPTION_LANES];
+    for (int i = 0; i < lanes.length; i++) {
+      lanes[i] = ((VertxInternal) vertx).createEventLoopContext();
+    }
+    this.lanes = lanes;
   }
 
   @Override
@@ -62,7 +80,7 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
     if (slot != null) {
       slot[0] = info;
     }
-    super.addRegistration(address, info, completion);
+    inLane(address, () -> super.addRegistration(address, info, completion));
   }
 
   @Override
@@ -72,7 +90,23 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
       completion.succeed(); // taken out of the routing already
       return;
     }
-    super.removeRegistration(address, info, completion);
+    inLane(address, () -> super.removeRegistration(address, info, completion));
+  }
+
+  /**
+   * Runs a subscription change for {@code address} in the lane of that address. vertx-hazelcast
+   * 5.0.8 runs the subscription changes made from one context one after another, each a blocking
+   * call to the cluster: every consumer of every agent on one event loop of the hub queued behind
+   * one thread, and after a hub failure the moved agents became callable seconds after they were
+   * listed. Changes of one address stay in order (one lane); different addresses run side by side.
+   */
+  private void inLane(String address, Runnable change) {
+    ContextInternal[] l = lanes;
+    if (l == null) {
+      change.run();
+    } else {
+      l[Math.floorMod(address.hashCode(), l.length)].runOnContext(v -> change.run());
+    }
   }
 
   @Override
@@ -90,7 +124,7 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
   @Override
   public void withdraw(String address, Object token) {
     if (token instanceof RegistrationInfo info && withdrawn.add(info)) {
-      super.removeRegistration(address, info, Promise.promise());
+      inLane(address, () -> super.removeRegistration(address, info, Promise.promise()));
     }
   }
 
