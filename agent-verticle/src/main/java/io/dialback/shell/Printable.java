@@ -1,5 +1,7 @@
 package io.dialback.shell;
 
+import io.dialback.logging.LogSafe;
+
 /**
  * What the shell prints of text that came from an agent or a hub — names, meta, error messages —
  * made harmless for a terminal: control characters (C0, DEL, C1: the escape that starts a terminal
@@ -50,26 +52,9 @@ final class Printable {
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
       return String.format("\\x%02x", (int) c);
     }
-    if (c == '\u2028'
-        || c == '\u2029'
-        || c == '\u200e'
-        || c == '\u200f'
-        || (c >= '\u202a' && c <= '\u202e')
-        || (c >= '\u2066' && c <= '\u2069')
-        || c == '\ufeff'
-        || loneSurrogate(s, i, c)) {
+    if (LogSafe.unsafe(s, i, c)) {
       return String.format("\\u%04x", (int) c);
     }
     return null;
-  }
-
-  private static boolean loneSurrogate(String s, int i, char c) {
-    if (Character.isHighSurrogate(c)) {
-      return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
-    }
-    if (Character.isLowSurrogate(c)) {
-      return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
-    }
-    return false;
   }
 }

@@ -105,7 +105,19 @@ public final class LogSafe {
       default:
         break;
     }
-    if (c < 0x20
+    if (unsafe(s, i, c)) {
+      return String.format("\\u%04x", (int) c);
+    }
+    return null;
+  }
+
+  /**
+   * Whether {@code c}, at {@code i} of {@code s}, must not reach a log or a terminal as it is: a
+   * control character (C0, DEL, C1), a Unicode line or paragraph separator, a bidirectional mark,
+   * embedding, override or isolate, a byte-order mark, or half of a surrogate pair.
+   */
+  public static boolean unsafe(String s, int i, char c) {
+    return c < 0x20
         || (c >= 0x7f && c <= 0x9f)
         || c == '\u2028'
         || c == '\u2029'
@@ -114,10 +126,7 @@ public final class LogSafe {
         || (c >= '\u202a' && c <= '\u202e')
         || (c >= '\u2066' && c <= '\u2069')
         || c == '\ufeff'
-        || loneSurrogate(s, i, c)) {
-      return String.format("\\u%04x", (int) c);
-    }
-    return null;
+        || loneSurrogate(s, i, c);
   }
 
   private static boolean loneSurrogate(String s, int i, char c) {

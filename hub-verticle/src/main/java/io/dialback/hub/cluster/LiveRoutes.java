@@ -17,9 +17,9 @@ import java.util.function.Supplier;
  *
  * <p>Why: when a member leaves, the Hazelcast cluster manager of Vert.x 5.0.8 takes its consumers
  * out of the shared subscription map one entry at a time, and the event bus's cached routes change
- * only as each removal's event arrives. With thousands of agents (five addresses each) on the dead
- * hub that took 5–9 s, during which calls to moved agents were still sent to the dead member
- * ("Connecting to server … failed") even though they had registered again on a live hub.
+ * only as each removal's event arrives. With 500 agents (five addresses each) on the dead hub that
+ * took 5–9 s, during which calls to moved agents were still sent to the dead member ("Connecting to
+ * server … failed") even though they had registered again on a live hub.
  *
  * <p>How: every route the event bus is given (looked up, or updated by an event) passes through
  * here, without the registrations of departed members, and is remembered while it names another

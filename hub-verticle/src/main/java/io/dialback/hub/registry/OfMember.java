@@ -20,7 +20,11 @@ final class OfMember implements Predicate<String, String> {
 
   @Override
   public boolean apply(Map.Entry<String, String> entry) {
-    String stored = entry.getValue();
+    return storedBy(entry.getValue(), member);
+  }
+
+  /** Whether the registry entry {@code stored} was stored by cluster member {@code member}. */
+  static boolean storedBy(String stored, String member) {
     // Cheap test first: most entries belong to other members.
     return stored != null
         && stored.contains(member)

@@ -2,7 +2,6 @@ package io.dialback.hub.registry;
 
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
-import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +32,7 @@ final class RenewOwn implements EntryProcessor<String, String, String> {
     if (current == null) {
       return MISSING;
     }
-    if (current.contains(member) && member.equals(new JsonObject(current).getString("member"))) {
+    if (OfMember.storedBy(current, member)) {
       ((ExtendedMapEntry<String, String>) entry).setValue(current, leaseMs, TimeUnit.MILLISECONDS);
     }
     return current;

@@ -25,14 +25,27 @@ class RegistryLeaseTest {
     JsonObject conf =
         TestHub.conf().put("cluster", new JsonObject().put("leaseSeconds", LEASE_SECONDS));
     try (TestCluster cluster = TestCluster.start(2, conf);
-        RawBridgeSocket alpha =
-            RawBridgeSocket.login(cluster.member(0).port(), TestHub.ALPHA_TOKEN, "alpha");
-        RawBridgeSocket beta =
-            RawBridgeSocket.login(cluster.member(1).port(), TestHub.BETA_TOKEN, "beta");
         RawBridgeSocket client =
             RawBridgeSocket.login(cluster.member(1).port(), TestHub.CLIENT_TOKEN, null)) {
       client.send(new JsonObject().put("type", "register").put("address", "hub.agents.events"));
       client.barrier();
+      RawBridgeSocket alpha =
+          RawBridgeSocket.login(cluster.member(0).port(), TestHub.ALPHA_TOKEN, "alpha");
+      RawBridgeSocket beta =
+          RawBridgeSocket.login(cluster.member(1).port(), TestHub.BETA_TOKEN, "beta");
+      // Their logins are announced (across the cluster, a moment later): take those first.
+      List<String> joined = new ArrayList<>();
+      long joinWait = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (joined.size() < 2 && System.nanoTime() < joinWait) {
+        RawBridgeSocket.Frame f = client.pollFrame(Duration.ofMillis(200));
+        if (f != null) {
+          joined.add(f.json().encode());
+        }
+      }
+      assertThat(joined)
+          .as("alpha's and beta's logins announced")
+          .anyMatch(e -> e.contains("\"joined\"") && e.contains("alpha"))
+          .anyMatch(e -> e.contains("\"joined\"") && e.contains("beta"));
       List<String> events = new ArrayList<>();
       long end = System.nanoTime() + Duration.ofSeconds(3L * LEASE_SECONDS + 1).toNanos();
       while (System.nanoTime() < end) {
@@ -64,6 +77,7 @@ class RegistryLeaseTest {
         }
       }
       assertThat(events).anyMatch(e -> e.contains("\"left\"") && e.contains("alpha"));
+      beta.close();
     }
   }
 
