@@ -201,11 +201,9 @@ class ClusterTlsTest {
     assertThat(log)
         .as("the outsider's own request")
         .containsPattern("request to agent\\.alpha\\.fs\\.read failed");
-    if (OUTSIDER_CONSUMERS == 1) {
-      // Round robin over the agent's hub and the outsider: about half reach the agent. An
-      // outsider with more consumers takes a larger share (measured with -Doutsider.consumers).
-      assertThat(during.ok()).as("legit calls answered by the agent").isPositive();
-    }
+    // Its consumer takes alpha's route (one route per agent, docs/security.md "The cluster"): the
+    // calls meanwhile go to it and fail, as printed above. What matters is checked here: none of
+    // them reached it, and alpha gets its route back once it is gone.
 
     outsider.kill9();
     Await.until(

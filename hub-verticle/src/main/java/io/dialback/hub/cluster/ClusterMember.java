@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +62,6 @@ public final class ClusterMember {
 
   public static Future<Vertx> join(ClusterConfig cfg) {
     Config hazelcast = HubCluster.hazelcastConfig(cfg).setLiteMember(true);
-    return HubCluster.vertx(cfg, new HazelcastClusterManager(hazelcast));
+    return HubCluster.vertx(cfg, new HubClusterManager(hazelcast));
   }
 }

@@ -76,6 +76,7 @@ public final class HubCluster {
     config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
     config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
     config.addMapConfig(new MapConfig(AGENTS_MAP).setBackupCount(1));
+    config.addMapConfig(new MapConfig(AgentRoutes.MAP).setBackupCount(1));
     return config;
   }
 

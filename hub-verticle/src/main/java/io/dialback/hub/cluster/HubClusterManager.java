@@ -19,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hubs' Hazelcast cluster manager, which can take one consumer out of the cluster's routing
@@ -35,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  * after a member joins, this hub looks every route it remembers up again and hands it over.
  */
 public final class HubClusterManager extends HazelcastClusterManager implements ClusterRoutes {
+  private static final Logger log = LoggerFactory.getLogger(HubClusterManager.class);
+
   /** The member attribute that holds a member's Vert.x node id (vertx-hazelcast's). */
   private static final String NODE_ID = "__vertx.nodeId";
 
@@ -59,6 +63,9 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
   static final int SUBSCRIPTION_LANES = 8;
 
   private volatile ContextInternal[] lanes;
+  private volatile AgentRoutes agents;
+  private volatile VertxInternal blocking;
+  private volatile RegistrationListener busListener;
 
   public HubClusterManager(Config config) {
     super(config);
@@ -67,6 +74,7 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
   @Override
   public void init(Vertx vertx) {
     super.init(vertx);
+    this.blocking = (VertxInternal) vertx;
     ContextInternal[] lanes = new ContextInternal[SUBSCRIPTION_LANES];
     for (int i = 0; i < lanes.length; i++) {
       lanes[i] = ((VertxInternal) vertx).createEventLoopContext();
@@ -74,11 +82,62 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
     this.lanes = lanes;
   }
 
+  /**
+   * Joins, then starts the agent routes ({@link AgentRoutes}): their map's listener and a first
+   * read of it, before the event bus routes anything.
+   */
+  @Override
+  public void join(Completable<Void> completion) {
+    super.join(
+        (ok, failure) -> {
+          if (failure != null) {
+            completion.fail(failure);
+            return;
+          }
+          AgentRoutes routes =
+              new AgentRoutes(
+                  getNodeId(), getHazelcastInstance().getMap(AgentRoutes.MAP), this::anyLane);
+          blocking
+              .<Void>executeBlocking(
+                  () -> {
+                    routes.listen(busListener);
+                    routes.start(memberNodes());
+                    return null;
+                  },
+                  false)
+              .onComplete(
+                  (v, e) -> {
+                    if (e == null) {
+                      agents = routes;
+                      completion.succeed();
+                    } else {
+                      completion.fail(e);
+                    }
+                  });
+        });
+  }
+
+  private Set<String> memberNodes() {
+    Set<String> nodes = new java.util.HashSet<>();
+    for (com.hazelcast.cluster.Member m : getHazelcastInstance().getCluster().getMembers()) {
+      String node = m.getAttribute(NODE_ID);
+      if (node != null) {
+        nodes.add(node);
+      }
+    }
+    return nodes;
+  }
+
   @Override
   public void addRegistration(String address, RegistrationInfo info, Completable<Void> completion) {
     RegistrationInfo[] slot = capturing.get();
     if (slot != null) {
       slot[0] = info;
+    }
+    AgentRoutes routes = agents;
+    if (routes != null && AgentRoutes.routes(address)) {
+      routes.added(address, completion);
+      return;
     }
     inLane(address, () -> super.addRegistration(address, info, completion));
   }
@@ -88,6 +147,11 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
       String address, RegistrationInfo info, Completable<Void> completion) {
     if (withdrawn.remove(info)) {
       completion.succeed(); // taken out of the routing already
+      return;
+    }
+    AgentRoutes routes = agents;
+    if (routes != null && AgentRoutes.routes(address)) {
+      routes.removed(address, completion);
       return;
     }
     inLane(address, () -> super.removeRegistration(address, info, completion));
@@ -109,6 +173,19 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
     }
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger nextLane =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Runs {@code task} in the next lane, round robin (writes that keep their own order). */
+  private void anyLane(Runnable task) {
+    ContextInternal[] l = lanes;
+    if (l == null) {
+      task.run();
+    } else {
+      l[Math.floorMod(nextLane.getAndIncrement(), l.length)].runOnContext(v -> task.run());
+    }
+  }
+
   @Override
   public Object capture(Runnable create) {
     RegistrationInfo[] slot = new RegistrationInfo[1];
@@ -124,12 +201,18 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
   @Override
   public void withdraw(String address, Object token) {
     if (token instanceof RegistrationInfo info && withdrawn.add(info)) {
-      inLane(address, () -> super.removeRegistration(address, info, Promise.promise()));
+      AgentRoutes routes = agents;
+      if (routes != null && AgentRoutes.routes(address)) {
+        routes.removed(address, Promise.promise());
+      } else {
+        inLane(address, () -> super.removeRegistration(address, info, Promise.promise()));
+      }
     }
   }
 
   @Override
   public void registrationListener(RegistrationListener listener) {
+    busListener = listener; // called before join: the agent routes hear of it once they start
     LiveRoutes live = new LiveRoutes(listener, this::getNodeId);
     routes = live;
     super.registrationListener(live);
@@ -137,6 +220,11 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
 
   @Override
   public void getRegistrations(String address, Completable<List<RegistrationInfo>> completion) {
+    AgentRoutes agentRoutes = agents;
+    if (agentRoutes != null && AgentRoutes.routes(address)) {
+      completion.succeed(agentRoutes.lookUp(address));
+      return;
+    }
     LiveRoutes live = routes;
     if (live == null) {
       super.getRegistrations(address, completion);
@@ -155,10 +243,16 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
 
   @Override
   public void memberRemoved(MembershipEvent event) {
+    String node = event.getMember().getAttribute(NODE_ID);
+    AgentRoutes agentRoutes = agents;
+    if (agentRoutes != null && node != null) {
+      agentRoutes.left(node);
+      later(() -> agentRoutes.forget(node), 0);
+    }
     LiveRoutes live = routes;
     if (live != null) {
       // Before the superclass, which takes the member's consumers out one by one (seconds).
-      live.left(event.getMember().getAttribute(NODE_ID));
+      live.left(node);
     }
     super.memberRemoved(event);
   }
@@ -166,6 +260,10 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
   @Override
   public void memberAdded(MembershipEvent event) {
     super.memberAdded(event);
+    AgentRoutes agentRoutes = agents;
+    if (agentRoutes != null) {
+      agentRoutes.joined(event.getMember().getAttribute(NODE_ID));
+    }
     LiveRoutes live = routes;
     if (live != null) {
       live.joined(event.getMember().getAttribute(NODE_ID), address -> lookUpAfresh(live, address));
@@ -189,11 +287,26 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
 
   private void forgetRoutesSoon() {
     for (long ms : FORGET_ROUTES_AFTER_MS) {
-      try {
-        later.schedule(this::forgetRoutes, ms, TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException e) {
-        return; // leaving
-      }
+      later(this::forgetRoutes, ms);
+    }
+  }
+
+  /** Runs {@code task} on the refresh thread after {@code ms}, unless leaving; logs failures. */
+  private void later(Runnable task, long ms) {
+    Runnable logged =
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            if (isActive()) {
+              log.warn("cluster routes: {}", e.toString());
+            }
+          }
+        };
+    try {
+      later.schedule(logged, ms, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // leaving
     }
   }
 
@@ -201,6 +314,10 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
     LiveRoutes live = routes;
     if (live != null && isActive()) {
       live.refreshAll(address -> lookUpAfresh(live, address));
+    }
+    AgentRoutes agentRoutes = agents;
+    if (agentRoutes != null && isActive()) {
+      agentRoutes.reload();
     }
   }
 

@@ -1,0 +1,47 @@
+package io.dialback.hub.cluster;
+
+import com.hazelcast.map.EntryProcessor;
+import java.util.Map;
+
+/**
+ * Writes one node's route for an agent name where the entry lives ({@link AgentRoutes}): the node's
+ * addresses of that agent, or no route when it has none left. A node that took an address on
+ * ({@code claim}) takes the name over; a node that only gave addresses up changes the entry only
+ * while it is still its own, so that a hub an agent left cannot undo the route of the hub the agent
+ * moved to.
+ */
+final class SetRoute implements EntryProcessor<String, String, Boolean> {
+  private static final long serialVersionUID = 1L;
+
+  private final String node;
+  private final String route;
+  private final boolean claim;
+
+  /**
+   * @param route the stored route ({@link StoredRoute#encode}), or null for none
+   */
+  SetRoute(String node, String route, boolean claim) {
+    this.node = node;
+    this.route = route;
+    this.claim = claim;
+  }
+
+  @Override
+  public Boolean process(Map.Entry<String, String> entry) {
+    String current = entry.getValue();
+    boolean own = current != null && node.equals(StoredRoute.nodeOf(current));
+    if (route == null) {
+      if (own) {
+        entry.setValue(null);
+      }
+      return own;
+    }
+    if (claim || own || current == null) {
+      if (!route.equals(current)) {
+        entry.setValue(route);
+      }
+      return true;
+    }
+    return false;
+  }
+}
