@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -168,7 +169,7 @@ public final class FleetBench implements Callable<Integer> {
 
         hubs[0].kill9();
         long killed = System.nanoTime();
-        Map<String, Long> listedBy = new HashMap<>();
+        Map<String, Long> listedBy = new ConcurrentHashMap<>();
         Map<String, Integer> failures = new java.util.TreeMap<>();
         Map<String, Long> lastOf = new java.util.TreeMap<>();
         Map<String, Set<String>> answered = new HashMap<>();
@@ -176,28 +177,35 @@ public final class FleetBench implements Callable<Integer> {
         long answeredAt = -1;
         int peak = 0;
         int lastMoved = 0;
+        int[] moved = {0};
         long lastCount = killed;
         long deadline = killed + TimeUnit.SECONDS.toNanos(120);
         while ((listedBy.size() < survivors.size() || answeredAt < 0)
             && System.nanoTime() < deadline) {
           long round = System.nanoTime();
+          // Each survivor's listing and its probe calls run side by side, and each is timed when
+          // it ends: a slow listing (a query over the whole registry during the storm) does not
+          // delay when the probes are seen to answer, nor the other way round.
+          List<Future<?>> pending = new ArrayList<>();
+          Map<String, Long> probedAt = new ConcurrentHashMap<>();
           for (Map.Entry<String, Dialback> s : survivors.entrySet()) {
-            if (!listedBy.containsKey(s.getKey())) {
-              Look look = look(s.getValue(), onHub1);
-              if (look != null && look.whole()) {
-                listedBy.put(s.getKey(), ms(killed));
-              }
-              if (s.getKey().equals("hub2") && look != null) {
-                // hub 1's agents that came back since the last look, per second.
-                double seconds = (round - lastCount) / 1e9;
-                if (seconds >= 0.5) {
-                  peak = Math.max(peak, (int) ((look.back() - lastMoved) / seconds));
-                  lastMoved = look.back();
-                  lastCount = round;
-                }
-              }
+            String hub = s.getKey();
+            if (!listedBy.containsKey(hub)) {
+              pending.add(
+                  look(s.getValue(), onHub1)
+                      .onSuccess(
+                          look -> {
+                            synchronized (listedBy) {
+                              if (look.whole()) {
+                                listedBy.putIfAbsent(hub, ms(killed));
+                              }
+                              if (hub.equals("hub2")) {
+                                moved[0] = look.back();
+                              }
+                            }
+                          }));
             }
-            Set<String> ok = answered.get(s.getKey());
+            Set<String> ok = answered.get(hub);
             List<Future<JsonObject>> calls = new ArrayList<>();
             List<String> asked = new ArrayList<>();
             for (String agent : probe) {
@@ -211,20 +219,40 @@ public final class FleetBench implements Callable<Integer> {
                             new JsonObject().put("path", "hello.txt")));
               }
             }
-            Future.join(calls).transform(ar -> Future.succeededFuture()).await(5, TimeUnit.SECONDS);
-            for (int k = 0; k < calls.size(); k++) {
-              if (calls.get(k).succeeded()) {
-                ok.add(asked.get(k));
-              } else if (calls.get(k).failed()) {
-                String kind = kind(calls.get(k).cause());
-                failures.merge(kind, 1, Integer::sum);
-                lastOf.put(kind, ms(killed));
-              }
-            }
+            pending.add(
+                Future.join(calls)
+                    .transform(ar -> Future.succeededFuture())
+                    .onComplete(ar -> probedAt.put(hub, ms(killed)))
+                    .map(
+                        v -> {
+                          synchronized (answered) {
+                            for (int k = 0; k < calls.size(); k++) {
+                              if (calls.get(k).succeeded()) {
+                                ok.add(asked.get(k));
+                              } else if (calls.get(k).failed()) {
+                                String kind = kind(calls.get(k).cause());
+                                failures.merge(kind, 1, Integer::sum);
+                                lastOf.put(kind, ms(killed));
+                              }
+                            }
+                          }
+                          return v;
+                        }));
+          }
+          Future.join(pending)
+              .transform(ar -> Future.succeededFuture())
+              .await(15, TimeUnit.SECONDS);
+          // hub 1's agents that came back since the last look, per second (from hub 2's looks).
+          double seconds = (System.nanoTime() - lastCount) / 1e9;
+          if (seconds >= 0.5) {
+            peak = Math.max(peak, (int) ((moved[0] - lastMoved) / seconds));
+            lastMoved = moved[0];
+            lastCount = System.nanoTime();
           }
           if (answeredAt < 0
               && answered.values().stream().allMatch(s -> s.size() == probe.size())) {
-            answeredAt = ms(killed);
+            answeredAt =
+                probedAt.values().stream().mapToLong(Long::longValue).max().orElse(ms(killed));
           }
           long rest = POLL.toMillis() - ms(round);
           if (rest > 0) {
@@ -252,15 +280,13 @@ public final class FleetBench implements Callable<Integer> {
 
     /**
      * What {@code hub} lists now: how many of {@code moved} are back on a live hub, and whether the
-     * listing is whole (every agent once, none on the dead hub); null if it did not answer.
+     * listing is whole (every agent once, none on the dead hub); failed if it did not answer.
      */
-    private Look look(Dialback hub, List<String> moved) {
-      List<AgentInfo> list;
-      try {
-        list = hub.agents().await(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        return null;
-      }
+    private Future<Look> look(Dialback hub, List<String> moved) {
+      return hub.agents().timeout(10, TimeUnit.SECONDS).map(list -> look(list, moved));
+    }
+
+    private Look look(List<AgentInfo> list, List<String> moved) {
       Map<String, String> where = new HashMap<>();
       boolean whole = list.size() == agents;
       for (AgentInfo a : list) {

@@ -15,6 +15,7 @@ import io.vertx.core.spi.cluster.RegistrationListener;
 import io.vertx.core.spi.cluster.RegistrationUpdateEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,7 +75,7 @@ final class AgentRoutes
   private final Map<String, Set<String>> cached = new ConcurrentHashMap<>();
 
   /** The nodes in the cluster now: a route to any other is ignored. */
-  private final Set<String> live = ConcurrentHashMap.newKeySet();
+  private volatile Set<String> live = Set.of();
 
   private volatile UUID listener;
 
@@ -104,8 +105,7 @@ final class AgentRoutes
    * @param members the nodes in the cluster now
    */
   void start(Set<String> members) {
-    live.add(self);
-    live.addAll(members);
+    members(members);
     listener = map.addEntryListener(this, true);
     reload();
   }
@@ -292,14 +292,18 @@ final class AgentRoutes
     }
   }
 
-  /** Node {@code node} left the cluster: its routes stop counting now. */
-  void left(String node) {
-    if (node == null || node.equals(self) || !live.remove(node)) {
-      return;
-    }
+  /**
+   * The nodes in the cluster are now {@code nodes} (from the member list itself, at every change):
+   * routes to a node that left stop counting at once, and routes to one that (re)joined count.
+   */
+  void members(Set<String> nodes) {
+    Set<String> now = new HashSet<>(nodes);
+    now.add(self);
+    Set<String> before = live;
+    live = Set.copyOf(now);
     routes.forEach(
         (name, r) -> {
-          if (r.node().equals(node)) {
+          if (before.contains(r.node()) != now.contains(r.node())) {
             refresh(name);
           }
         });
@@ -311,18 +315,6 @@ final class AgentRoutes
    */
   void forget(String node) {
     map.removeAll(new StoredRoute.OfNode(node));
-  }
-
-  /** Node {@code node} is (again) in the cluster. */
-  void joined(String node) {
-    if (node != null && live.add(node)) {
-      routes.forEach(
-          (name, r) -> {
-            if (r.node().equals(node)) {
-              refresh(name);
-            }
-          });
-    }
   }
 
   /** How many names this node has a route for, its own included (for tests and stats). */

@@ -1,8 +1,6 @@
 package io.dialback.hub.registry;
 
 import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
@@ -65,6 +63,8 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
   private final long leaseMs;
   private final Map<String, Binding> local = new ConcurrentHashMap<>();
   private final AtomicBoolean renewing = new AtomicBoolean();
+  private final HolderWait holders;
+
   private final AtomicReference<Future<List<AgentRecord>>> listing = new AtomicReference<>();
   private UUID entryListener;
   private UUID membershipListener;
@@ -92,6 +92,7 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
     this.hazelcast = Objects.requireNonNull(hazelcast, "hazelcast == null");
     this.map = hazelcast.getMap(HubCluster.AGENTS_MAP);
     this.leaseMs = leaseMs;
+    this.holders = new HolderWait(vertx);
   }
 
   /** Starts listening and renewing; call once. */
@@ -101,7 +102,8 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
           entryListener =
               map.addLocalEntryListener(
                   new RegistryAnnouncer(vertx), Predicates.alwaysTrue(), true);
-          membershipListener = hazelcast.getCluster().addMembershipListener(new Reaper());
+          membershipListener =
+              hazelcast.getCluster().addMembershipListener(new Reaper(vertx, map, holders));
           lifecycleListener =
               hazelcast
                   .getLifecycleService()
@@ -143,6 +145,12 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
    */
   @Override
   public Future<Void> bind(AgentRecord record, Runnable lost) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HolderWait.WAIT_MS);
+    return bind(record, lost, deadline, HolderWait.FIRST_LOOK_MS);
+  }
+
+  /** {@link #bind}, waiting for a holder on another hub to go until {@code deadline}. */
+  private Future<Void> bind(AgentRecord record, Runnable lost, long deadline, long lookMs) {
     String stored = stored(record);
     Context caller = vertx.getOrCreateContext();
     Promise<Void> bound = Promise.promise();
@@ -157,35 +165,69 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
                         local.put(record.name(), new Binding(record, lost, stored));
                         bound.complete();
                       } else {
-                        takeOver(record, lost, stored, previous).onComplete(bound);
+                        takeOver(record, lost, stored)
+                            .recover(e -> waitForHolder(e, record, lost, deadline, lookMs))
+                            .onComplete(bound);
                       }
                     }));
     return bound.future();
   }
 
-  /** The name is bound already: take it over if its holder is gone or moving, else refuse. */
-  private Future<Void> takeOver(AgentRecord record, Runnable lost, String stored, String previous) {
+  /**
+   * The name is bound already: take it over if its holder is gone or moving; else fail with {@link
+   * HolderAlive}. Reads the entry afresh, since the cluster may be removing a departed hub's
+   * entries at this very moment.
+   */
+  private Future<Void> takeOver(AgentRecord record, Runnable lost, String stored) {
     return vertx.executeBlocking(
         () -> {
-          JsonObject holder = new JsonObject(previous);
-          if (isMember(holder.getString("member")) && !holder.getBoolean(MOVING, false)) {
-            throw FailureCode.CONFLICT.exception(
-                "agent name "
-                    + record.name()
-                    + " is bound by a live connection on "
-                    + holder.getString("hub"));
+          for (int attempt = 0; attempt < 3; attempt++) {
+            String current = map.get(record.name());
+            if (current == null) {
+              if (map.putIfAbsent(record.name(), stored, leaseMs, TimeUnit.MILLISECONDS) == null) {
+                local.put(record.name(), new Binding(record, lost, stored));
+                return null;
+              }
+              continue;
+            }
+            JsonObject holder = new JsonObject(current);
+            String member = holder.getString("member");
+            if (isMember(member) && !holder.getBoolean(MOVING, false)) {
+              throw new HolderWait.HolderAlive(member, holder.getString("hub"));
+            }
+            // Its hub is gone (and its entry not yet cleaned up), or stopping and the agent moves
+            // here: take the name over.
+            if (map.replace(record.name(), current, stored)) {
+              map.setTtl(record.name(), leaseMs, TimeUnit.MILLISECONDS);
+              local.put(record.name(), new Binding(record, lost, stored));
+              return null;
+            }
           }
-          // Its hub is gone (and its entry not yet cleaned up), or stopping and the agent moves
-          // here: take the name over.
-          if (!map.replace(record.name(), previous, stored)) {
-            throw FailureCode.CONFLICT.exception(
-                "agent name " + record.name() + " was bound at the same moment elsewhere");
-          }
-          map.setTtl(record.name(), leaseMs, TimeUnit.MILLISECONDS);
-          local.put(record.name(), new Binding(record, lost, stored));
-          return null;
+          throw FailureCode.CONFLICT.exception(
+              "agent name " + record.name() + " was bound at the same moment elsewhere");
         },
         false);
+  }
+
+  /**
+   * The name's holder is a connection on another hub that is still a member: wait for that hub to
+   * leave ({@link HolderWait}), or {@code lookMs}, and try again; refuse once {@code deadline} has
+   * passed.
+   */
+  private Future<Void> waitForHolder(
+      Throwable failure, AgentRecord record, Runnable lost, long deadline, long lookMs) {
+    if (!(failure instanceof HolderWait.HolderAlive alive)) {
+      return Future.failedFuture(failure);
+    }
+    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    if (left <= 0) {
+      return Future.failedFuture(
+          FailureCode.CONFLICT.exception(
+              "agent name " + record.name() + " is bound by a live connection on " + alive.hub));
+    }
+    return holders
+        .untilGone(alive.member, Math.min(left, lookMs), () -> isMember(alive.member))
+        .compose(v -> bind(record, lost, deadline, lookMs * 2));
   }
 
   @Override
@@ -359,35 +401,5 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
       }
     }
     return false;
-  }
-
-  /** Removes the entries of a member that left the cluster. */
-  private final class Reaper implements MembershipListener {
-    @Override
-    public void memberAdded(MembershipEvent event) {
-      log.info(
-          "hub member joined: {} ({} members)",
-          event.getMember().getAddress(),
-          event.getMembers().size());
-    }
-
-    @Override
-    public void memberRemoved(MembershipEvent event) {
-      String gone = event.getMember().getUuid().toString();
-      log.info(
-          "hub member left: {} ({} members)",
-          event.getMember().getAddress(),
-          event.getMembers().size());
-      vertx.executeBlocking(
-          () -> {
-            long t0 = System.nanoTime();
-            map.removeAll(new OfMember(gone));
-            log.info(
-                "removed the departed hub's agents in {} ms",
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            return null;
-          },
-          false);
-    }
   }
 }
