@@ -71,22 +71,6 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
   private UUID lifecycleListener;
   private long renewTimer = -1;
 
-  /** One of this hub's own bindings; {@code stored} changes if this member's id does. */
-  private static final class Binding {
-    final AgentRecord record;
-    final Runnable lost;
-    volatile String stored;
-
-    /** This hub is stopping and the agent moves: losing the name is expected, not a loss. */
-    volatile boolean moving;
-
-    Binding(AgentRecord record, Runnable lost, String stored) {
-      this.record = record;
-      this.lost = lost;
-      this.stored = stored;
-    }
-  }
-
   public ClusteredAgentRegistry(Vertx vertx, HazelcastInstance hazelcast, long leaseMs) {
     this.vertx = Objects.requireNonNull(vertx, "vertx == null");
     this.hazelcast = Objects.requireNonNull(hazelcast, "hazelcast == null");
@@ -161,7 +145,8 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
                     v -> {
                       if (failure != null) {
                         bound.fail(failure);
-                      } else if (previous == null) {
+                      } else if (previous == null || previous.equals(stored)) {
+                        // (equal: an operation retried while partitions moved, applied already)
                         local.put(record.name(), new Binding(record, lost, stored));
                         bound.complete();
                       } else {
@@ -189,6 +174,13 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
                 return null;
               }
               continue;
+            }
+            if (current.equals(stored)) {
+              // A replace retried by Hazelcast while partitions moved can apply and still answer
+              // false: the name is ours. Taken for someone else's, it stayed bound to no
+              // connection until its lease ran out (11 s without the agent, FleetBench logs).
+              local.put(record.name(), new Binding(record, lost, stored));
+              return null;
             }
             JsonObject holder = new JsonObject(current);
             String member = holder.getString("member");
@@ -220,7 +212,7 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
       return Future.failedFuture(failure);
     }
     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-    if (left <= 0) {
+    if (left <= 0 || alive.member.equals(localMember())) { // a holder here is known to be live
       return Future.failedFuture(
           FailureCode.CONFLICT.exception(
               "agent name " + record.name() + " is bound by a live connection on " + alive.hub));
