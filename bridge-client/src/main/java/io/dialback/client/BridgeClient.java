@@ -304,7 +304,7 @@ public final class BridgeClient {
         hubReason.err(frame);
       }
       if (errorHandler != null) {
-        errorHandler.handle(Link.errJson(address, frame));
+        errorHandler.handle(HubErrors.errJson(address, frame));
       } else {
         log.warn("error from the hub: {}", LogSafe.text(frame.message()));
       }

@@ -123,7 +123,7 @@ final class Consumers {
     if (entry == null) {
       return false;
     }
-    ReplyException e = Link.toException(frame);
+    ReplyException e = HubErrors.toException(frame);
     log.warn(
         "hub refused the consumer of {}: {}", LogSafe.text(address), LogSafe.text(e.getMessage()));
     entry.registered.tryFail(e);

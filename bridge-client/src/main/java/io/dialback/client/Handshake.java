@@ -34,6 +34,9 @@ final class Handshake {
             message -> {
               JsonObject reply = message.bodyAsJsonObject();
               link.binary(Boolean.TRUE.equals(reply.getValue(Wire.LOGIN_BINARY)));
+              if (reply.getValue(Wire.LOGIN_MAX_PENDING) instanceof Number max) {
+                link.maxPendingRequests(max.intValue());
+              }
               LoginReply login =
                   new LoginReply(
                       reply.getString(Wire.LOGIN_IDENTITY),

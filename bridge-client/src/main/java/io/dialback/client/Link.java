@@ -62,6 +62,7 @@ final class Link {
   private final ClientOptions options;
   private final Outbox outbox;
   private final ReplyTable<Pending> pending = new ReplyTable<>();
+  private final RequestGate gate;
   private final ArrayDeque<Promise<Void>> pongWaiters = new ArrayDeque<>();
   private long nextReplyId;
   private long lastHeardNanos = System.nanoTime();
@@ -79,6 +80,7 @@ final class Link {
     this.socket = socket;
     this.hub = hub;
     this.options = options;
+    this.gate = new RequestGate(client.vertx());
     this.outbox =
         new Outbox(
             client.context(),
@@ -176,7 +178,19 @@ final class Link {
   // ---- out ----
 
   Future<BridgeMessage> request(String address, Object body, Duration timeout, JsonObject headers) {
+    return gate.submit(timeout, address, left -> send(address, body, left, headers));
+  }
+
+  /** The hub's bound on this connection's requests waiting for replies (from its login reply). */
+  void maxPendingRequests(int max) {
+    gate.limit(max);
+  }
+
+  /** Sends a request that has its place at the {@link RequestGate}. */
+  private Future<BridgeMessage> send(
+      String address, Object body, Duration timeout, JsonObject headers) {
     if (outbox.aboveHigh()) {
+      gate.done();
       return Future.failedFuture(
           FailureCode.BUSY.exception(
               "the hub is not taking data fast enough: " + outbox.queued() + " bytes queued"));
@@ -188,6 +202,7 @@ final class Link {
     try {
       frame = FrameWriter.send(Wire.SEND, address, replyAddress, h, body, binary);
     } catch (EncodeException e) {
+      gate.done();
       return Future.failedFuture(
           new IllegalArgumentException("body cannot be written as JSON: " + e.getMessage(), e));
     }
@@ -270,7 +285,8 @@ final class Link {
         .setPeriodic(
             50,
             t -> {
-              quiet[0] = pending.isEmpty() && outstanding <= 0 ? quiet[0] + 1 : 0;
+              quiet[0] =
+                  pending.isEmpty() && gate.held() == 0 && outstanding <= 0 ? quiet[0] + 1 : 0;
               if (ended || quiet[0] >= 2 || System.nanoTime() > deadline) {
                 client.vertx().cancelTimer(t);
                 close();
@@ -315,6 +331,7 @@ final class Link {
                 this, address, frame.replyAddress(), frame.headers(), frame, frame.isSend());
         Pending p = pending.remove(address);
         if (p != null) {
+          gate.done();
           p.promise().tryComplete(message);
         } else {
           owner.onMessage(this, message);
@@ -323,7 +340,8 @@ final class Link {
       case ERR -> {
         Pending p = address == null ? null : pending.remove(address);
         if (p != null) {
-          p.promise().tryFail(toException(frame));
+          gate.done();
+          p.promise().tryFail(HubErrors.toException(frame));
         } else {
           owner.onErr(this, address, frame);
         }
@@ -332,42 +350,22 @@ final class Link {
     }
   }
 
-  /** An {@code err} frame that answers nothing of ours, as the client's error handler sees it. */
-  static JsonObject errJson(String address, Frame frame) {
-    JsonObject err = new JsonObject().put(Wire.TYPE, Wire.ERR);
-    if (address != null) {
-      err.put(Wire.ADDRESS, address);
-    }
-    return err.put(Wire.FAILURE_CODE, frame.failureCode()).put(Wire.MESSAGE_FIELD, frame.message());
-  }
-
-  static ReplyException toException(Frame frame) {
-    ReplyFailure type = ReplyFailure.RECIPIENT_FAILURE;
-    if (frame.failureType() != null) {
-      try {
-        type = ReplyFailure.valueOf(frame.failureType());
-      } catch (IllegalArgumentException e) {
-        // keep RECIPIENT_FAILURE
-      }
-    }
-    Integer code = frame.failureCode();
-    return new ReplyException(type, code == null ? -1 : code, frame.message());
-  }
-
   private void sweepOverdue() {
     pending.expire(
         System.nanoTime(),
         false,
-        (id, p) ->
-            p.promise()
-                .tryFail(
-                    new ReplyException(
-                        ReplyFailure.TIMEOUT,
-                        -1,
-                        "Timed out after waiting "
-                            + p.timeoutMs()
-                            + "(ms) for a reply. address: "
-                            + p.address())));
+        (id, p) -> {
+          gate.done();
+          p.promise()
+              .tryFail(
+                  new ReplyException(
+                      ReplyFailure.TIMEOUT,
+                      -1,
+                      "Timed out after waiting "
+                          + p.timeoutMs()
+                          + "(ms) for a reply. address: "
+                          + p.address()));
+        });
   }
 
   /** The connection ended: everything waiting on it fails now, and the client hears once. */
@@ -386,6 +384,7 @@ final class Link {
   /** Fails every request and ping waiting on this connection with {@code cause}. */
   void failAll(ReplyException cause) {
     pending.drain((id, p) -> p.promise().tryFail(cause));
+    gate.failAll(cause);
     List<Promise<Void>> waiters = new ArrayList<>(pongWaiters);
     pongWaiters.clear();
     for (Promise<Void> w : waiters) {

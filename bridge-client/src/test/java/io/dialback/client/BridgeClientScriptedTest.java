@@ -10,6 +10,7 @@ import io.dialback.wire.FrameType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -185,5 +186,44 @@ class BridgeClientScriptedTest {
     assertThat((System.nanoTime() - start) / 1_000_000)
         .as("close does not wait on a hub that does not read")
         .isLessThan(5_000);
+  }
+
+  @Test
+  void requestsBeyondWhatTheHubLetsAConnectionHaveWaitingAreHeldBackNotRefused() throws Exception {
+    hub.maxPendingRequests = 2;
+    connect(options().build());
+    hub.script = (c, f) -> f.type() == FrameType.SEND && f.address().startsWith("svc.held");
+    List<Future<BridgeMessage>> calls = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      calls.add(client.request("svc.held." + i, "x", Duration.ofSeconds(30), null));
+    }
+    Future<BridgeMessage> late = client.request("svc.held.late", "x", Duration.ofMillis(300), null);
+    Await.until("two reached the hub", WAIT, () -> held().size() == 2);
+    Await.sleep(Duration.ofMillis(200));
+    assertThat(held())
+        .as("no more than the hub allows")
+        .extracting(Frame::address)
+        .containsExactly("svc.held.0", "svc.held.1");
+    // One answered: the next one goes, in order.
+    hub.connections.get(0).message(held().get(0).replyAddress(), null, "ok");
+    assertThat(calls.get(0).await(10, TimeUnit.SECONDS).body()).isEqualTo("ok");
+    Await.until("the third went", WAIT, () -> held().size() == 3);
+    assertThat(held().get(2).address()).isEqualTo("svc.held.2");
+    // A held request that finds no place within its timeout fails with a timeout, unsent.
+    assertThatThrownBy(() -> late.await(10, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(
+            ReplyException.class,
+            e -> {
+              assertThat(e.failureType()).isEqualTo(ReplyFailure.TIMEOUT);
+              assertThat(e.getMessage()).contains("for a place among the 2 requests");
+            });
+    assertThat(held()).extracting(Frame::address).doesNotContain("svc.held.late");
+    assertThat(calls.get(3).isComplete()).isFalse();
+  }
+
+  private List<Frame> held() {
+    return hub.frames(0, FrameType.SEND).stream()
+        .filter(f -> f.address().startsWith("svc.held"))
+        .toList();
   }
 }

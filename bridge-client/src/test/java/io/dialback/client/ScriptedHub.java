@@ -57,6 +57,9 @@ final class ScriptedHub implements AutoCloseable {
   /** The failure code the hub answers a login with, or 0 for a welcome. */
   volatile int loginRefusal;
 
+  /** What the login reply says of the requests a connection may have waiting; 0: nothing. */
+  volatile int maxPendingRequests;
+
   volatile boolean answerPings = true;
 
   ScriptedHub() throws Exception {
@@ -111,17 +114,16 @@ final class ScriptedHub implements AutoCloseable {
         conn.close();
         return;
       }
-      conn.write(
-          FrameWriter.message(
-              frame.replyAddress(),
-              null,
-              null,
-              true,
-              new JsonObject()
-                  .put("identity", "scripted")
-                  .put("role", "client")
-                  .put("hub", "scripted:" + port())
-                  .put("binary", false)));
+      JsonObject reply =
+          new JsonObject()
+              .put("identity", "scripted")
+              .put("role", "client")
+              .put("hub", "scripted:" + port())
+              .put("binary", false);
+      if (maxPendingRequests > 0) {
+        reply.put("maxPendingRequests", maxPendingRequests);
+      }
+      conn.write(FrameWriter.message(frame.replyAddress(), null, null, true, reply));
     }
   }
 

@@ -102,6 +102,12 @@ public final class Wire {
   public static final String LOGIN_ROLE = "role";
   public static final String LOGIN_HUB = "hub";
 
+  /**
+   * Login reply field: how many requests the hub lets this connection have waiting for replies; our
+   * client holds back the rest rather than have them refused with {@code busy}.
+   */
+  public static final String LOGIN_MAX_PENDING = "maxPendingRequests";
+
   // Agent services.
   public static final String FS = "fs";
   public static final String FS_LIST = "list";

@@ -197,7 +197,8 @@ final class LoginHandshake {
                 .put(Wire.LOGIN_IDENTITY, who.identity())
                 .put(Wire.LOGIN_ROLE, who.role().wireName())
                 .put(Wire.LOGIN_HUB, hub.hubName())
-                .put(Wire.LOGIN_BINARY, binaryAsked)));
+                .put(Wire.LOGIN_BINARY, binaryAsked)
+                .put(Wire.LOGIN_MAX_PENDING, limits.maxPendingRequests())));
     hub.metrics().login(null);
     log.info("[{}] logged in as {} ({})", connection, who.identity(), who.role().wireName());
     Audit.login(

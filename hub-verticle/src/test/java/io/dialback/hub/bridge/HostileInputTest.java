@@ -225,7 +225,8 @@ class HostileInputTest {
                   .put("identity", "alpha")
                   .put("role", "agent")
                   .put("hub", "127.0.0.1:" + hub.port)
-                  .put("binary", false));
+                  .put("binary", false)
+                  .put("maxPendingRequests", Limits.DEFAULTS.maxPendingRequests()));
     }
   }
 

@@ -44,7 +44,8 @@ class LoginHandshakeTest {
                 .put("identity", "tester")
                 .put("role", "client")
                 .put("hub", "test-hub")
-                .put("binary", false));
+                .put("binary", false)
+                .put("maxPendingRequests", Limits.DEFAULTS.maxPendingRequests()));
     assertThat(h.on(() -> peer.connection.state())).isEqualTo(BridgeConnection.State.OPEN);
     assertThat(peer.paused).as("reading resumed after the login").isFalse();
   }
