@@ -178,6 +178,7 @@ public final class FleetBench implements Callable<Integer> {
         int peak = 0;
         int lastMoved = 0;
         int[] moved = {0};
+        List<String> looks = java.util.Collections.synchronizedList(new ArrayList<>());
         long lastCount = killed;
         long deadline = killed + TimeUnit.SECONDS.toNanos(120);
         while ((listedBy.size() < survivors.size() || answeredAt < 0)
@@ -191,8 +192,19 @@ public final class FleetBench implements Callable<Integer> {
           for (Map.Entry<String, Dialback> s : survivors.entrySet()) {
             String hub = s.getKey();
             if (!listedBy.containsKey(hub)) {
+              long lookStart = System.nanoTime();
               pending.add(
                   look(s.getValue(), onHub1)
+                      .onComplete(
+                          ar ->
+                              looks.add(
+                                  (ar.succeeded()
+                                          ? (ar.result().whole() ? "whole" : "partial")
+                                          : "failed")
+                                      + " "
+                                      + ms(lookStart)
+                                      + " ms, ended at "
+                                      + ms(killed)))
                       .onSuccess(
                           look -> {
                             synchronized (listedBy) {
@@ -260,6 +272,8 @@ public final class FleetBench implements Callable<Integer> {
           }
         }
         System.out.println("  sample calls that failed before answering, by cause: " + failures);
+        System.out.println(
+            "  listings asked of the survivors (outcome, duration, end after the kill): " + looks);
         System.out.println("  the last of each, ms after the kill: " + lastOf);
         long listed = listedBy.values().stream().mapToLong(Long::longValue).max().orElse(-1);
         if (listedBy.size() < survivors.size()) {

@@ -138,67 +138,29 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
     String stored = stored(record);
     Context caller = vertx.getOrCreateContext();
     Promise<Void> bound = Promise.promise();
-    map.submitToKey(record.name(), new BindIfFree(stored, leaseMs))
+    map.submitToKey(record.name(), new BindIfFree(stored, leaseMs, memberIds()))
         .whenComplete(
             (previous, failure) ->
                 caller.runOnContext(
                     v -> {
                       if (failure != null) {
                         bound.fail(failure);
-                      } else if (previous == null || previous.equals(stored)) {
-                        // (equal: an operation retried while partitions moved, applied already)
+                      } else if (previous == null) {
                         local.put(record.name(), new Binding(record, lost, stored));
                         bound.complete();
                       } else {
-                        takeOver(record, lost, stored)
-                            .recover(e -> waitForHolder(e, record, lost, deadline, lookMs))
+                        JsonObject holder = new JsonObject(previous);
+                        waitForHolder(
+                                holder.getString("member"),
+                                holder.getString("hub"),
+                                record,
+                                lost,
+                                deadline,
+                                lookMs)
                             .onComplete(bound);
                       }
                     }));
     return bound.future();
-  }
-
-  /**
-   * The name is bound already: take it over if its holder is gone or moving; else fail with {@link
-   * HolderAlive}. Reads the entry afresh, since the cluster may be removing a departed hub's
-   * entries at this very moment.
-   */
-  private Future<Void> takeOver(AgentRecord record, Runnable lost, String stored) {
-    return vertx.executeBlocking(
-        () -> {
-          for (int attempt = 0; attempt < 3; attempt++) {
-            String current = map.get(record.name());
-            if (current == null) {
-              if (map.putIfAbsent(record.name(), stored, leaseMs, TimeUnit.MILLISECONDS) == null) {
-                local.put(record.name(), new Binding(record, lost, stored));
-                return null;
-              }
-              continue;
-            }
-            if (current.equals(stored)) {
-              // A replace retried by Hazelcast while partitions moved can apply and still answer
-              // false: the name is ours. Taken for someone else's, it stayed bound to no
-              // connection until its lease ran out (11 s without the agent, FleetBench logs).
-              local.put(record.name(), new Binding(record, lost, stored));
-              return null;
-            }
-            JsonObject holder = new JsonObject(current);
-            String member = holder.getString("member");
-            if (isMember(member) && !holder.getBoolean(MOVING, false)) {
-              throw new HolderWait.HolderAlive(member, holder.getString("hub"));
-            }
-            // Its hub is gone (and its entry not yet cleaned up), or stopping and the agent moves
-            // here: take the name over.
-            if (map.replace(record.name(), current, stored)) {
-              map.setTtl(record.name(), leaseMs, TimeUnit.MILLISECONDS);
-              local.put(record.name(), new Binding(record, lost, stored));
-              return null;
-            }
-          }
-          throw FailureCode.CONFLICT.exception(
-              "agent name " + record.name() + " was bound at the same moment elsewhere");
-        },
-        false);
   }
 
   /**
@@ -207,19 +169,25 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
    * passed.
    */
   private Future<Void> waitForHolder(
-      Throwable failure, AgentRecord record, Runnable lost, long deadline, long lookMs) {
-    if (!(failure instanceof HolderWait.HolderAlive alive)) {
-      return Future.failedFuture(failure);
-    }
+      String member, String hub, AgentRecord record, Runnable lost, long deadline, long lookMs) {
     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-    if (left <= 0 || alive.member.equals(localMember())) { // a holder here is known to be live
+    if (left <= 0 || localMember().equals(member)) { // a holder here is known to be live
       return Future.failedFuture(
           FailureCode.CONFLICT.exception(
-              "agent name " + record.name() + " is bound by a live connection on " + alive.hub));
+              "agent name " + record.name() + " is bound by a live connection on " + hub));
     }
     return holders
-        .untilGone(alive.member, Math.min(left, lookMs), () -> isMember(alive.member))
+        .untilGone(member, Math.min(left, lookMs), () -> isMember(member))
         .compose(v -> bind(record, lost, deadline, lookMs * 2));
+  }
+
+  /** The ids of the cluster's members, as this hub sees them now. */
+  private Set<String> memberIds() {
+    Set<String> ids = new HashSet<>();
+    for (Member m : hazelcast.getCluster().getMembers()) {
+      ids.add(m.getUuid().toString());
+    }
+    return ids;
   }
 
   @Override

@@ -72,17 +72,4 @@ final class HolderWait {
       woken.forEach(Runnable::run);
     }
   }
-
-  /** The name is held by a connection on a hub that is still a member. */
-  static final class HolderAlive extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final String member;
-    final String hub;
-
-    HolderAlive(String member, String hub) {
-      super("held on " + hub, null, false, false);
-      this.member = member;
-      this.hub = hub;
-    }
-  }
 }
