@@ -297,21 +297,7 @@ public final class FleetBench implements Callable<Integer> {
      * listing is whole (every agent once, none on the dead hub); failed if it did not answer.
      */
     private Future<Look> look(Dialback hub, List<String> moved) {
-      return hub.agents().timeout(10, TimeUnit.SECONDS).map(list -> look(list, moved));
-    }
-
-    private Look look(List<AgentInfo> list, List<String> moved) {
-      Map<String, String> where = new HashMap<>();
-      boolean whole = list.size() == agents;
-      for (AgentInfo a : list) {
-        whole &= where.put(a.name(), a.hub()) == null && !a.hub().equals("hub1");
-      }
-      int back = 0;
-      for (String m : moved) {
-        String h = where.get(m);
-        back += h != null && !h.equals("hub1") ? 1 : 0;
-      }
-      return new Look(back, whole);
+      return hub.agents().timeout(10, TimeUnit.SECONDS).map(list -> Look.of(list, moved, agents));
     }
 
     private void awaitAll(Dialback hub, Duration wait) throws Exception {
@@ -399,9 +385,6 @@ public final class FleetBench implements Callable<Integer> {
     String m = String.valueOf(cause.getMessage()).replaceAll(PREFIX + "[0-9-]+", "<agent>");
     return m.length() > 60 ? m.substring(0, 60) : m;
   }
-
-  /** One look at a survivor's listing. */
-  private record Look(int back, boolean whole) {}
 
   private static long ms(long since) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
