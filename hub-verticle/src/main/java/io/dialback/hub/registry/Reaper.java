@@ -41,15 +41,22 @@ final class Reaper implements MembershipListener {
         "hub member left: {} ({} members)",
         event.getMember().getAddress(),
         event.getMembers().size());
-    vertx.executeBlocking(
-        () -> {
-          long t0 = System.nanoTime();
-          map.removeAll(new OfMember(gone));
-          log.info(
-              "removed the departed hub's agents in {} ms",
-              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-          return null;
-        },
-        false);
+    vertx
+        .executeBlocking(
+            () -> {
+              long t0 = System.nanoTime();
+              map.removeAll(new OfMember(gone));
+              log.info(
+                  "removed the departed hub's agents in {} ms",
+                  TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+              return null;
+            },
+            false)
+        .onFailure(
+            e ->
+                log.warn(
+                    "could not remove the departed hub's agents (they go when their leases run"
+                        + " out): {}",
+                    e.toString()));
   }
 }
