@@ -2,11 +2,15 @@ package io.dialback.hub.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.core.HazelcastInstance;
 import io.dialback.hub.TestCluster;
 import io.dialback.hub.TestHub;
+import io.dialback.hub.cluster.HubCluster;
 import io.dialback.testkit.RawBridgeSocket;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +82,30 @@ class RegistryLeaseTest {
       }
       assertThat(events).anyMatch(e -> e.contains("\"left\"") && e.contains("alpha"));
       beta.close();
+    }
+  }
+
+  @Test
+  void anEntryOfAHubThatIsNoLongerAMemberIsNotListed() throws Exception {
+    try (TestCluster cluster = TestCluster.start(2);
+        RawBridgeSocket client =
+            RawBridgeSocket.login(cluster.member(1).port(), TestHub.CLIENT_TOKEN, null);
+        RawBridgeSocket alpha =
+            RawBridgeSocket.login(cluster.member(0).port(), TestHub.ALPHA_TOKEN, "alpha")) {
+      alpha.barrier();
+      // What a dead hub leaves in the map until the reaper's pass removes it.
+      HazelcastInstance hz =
+          ((HazelcastClusterManager) ((VertxInternal) cluster.member(1).vertx()).clusterManager())
+              .getHazelcastInstance();
+      hz.<String, String>getMap(HubCluster.AGENTS_MAP)
+          .put(
+              "ghost",
+              new AgentRecord("ghost", "hub9", "c1", 0, null)
+                  .toStored("00000000-0000-0000-0000-000000000009")
+                  .encode());
+      List<String> events = new ArrayList<>();
+      assertThat(hz.getMap(HubCluster.AGENTS_MAP).containsKey("ghost")).isTrue();
+      assertThat(names(list(client, events))).containsExactly("alpha");
     }
   }
 
