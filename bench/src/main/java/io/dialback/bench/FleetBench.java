@@ -181,9 +181,14 @@ public final class FleetBench implements Callable<Integer> {
         List<String> looks = java.util.Collections.synchronizedList(new ArrayList<>());
         long lastCount = killed;
         long deadline = killed + TimeUnit.SECONDS.toNanos(120);
+        boolean dumped = false;
         while ((listedBy.size() < survivors.size() || answeredAt < 0)
             && System.nanoTime() < deadline) {
           long round = System.nanoTime();
+          if (!dumped && ms(killed) > 30_000) { // not whole yet: what do the survivors do?
+            dumped = true;
+            System.out.println("  threads: " + hubs[1].dumpThreads() + " " + hubs[2].dumpThreads());
+          }
           // Each survivor's listing and its probe calls run side by side, and each is timed when
           // it ends: a slow listing (a query over the whole registry during the storm) does not
           // delay when the probes are seen to answer, nor the other way round.
