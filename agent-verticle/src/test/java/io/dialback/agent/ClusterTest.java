@@ -196,10 +196,6 @@ class ClusterTest {
   }
 
   private JavaProcess startHub(int i) throws Exception {
-    JsonArray members = new JsonArray();
-    for (int port : clusterPorts) {
-      members.add("127.0.0.1:" + port);
-    }
     JsonObject conf =
         HubConf.bare()
             .client(CLIENT_TOKEN, "client")
@@ -212,12 +208,7 @@ class ClusterTest {
             .json()
             .put(
                 "cluster",
-                new JsonObject()
-                    .put("enabled", true)
-                    .put("host", "127.0.0.1")
-                    .put("port", clusterPorts[i])
-                    .put("members", members)
-                    .put("name", "test")
+                HubConf.cluster("test", clusterPorts[i], clusterPorts)
                     // Short enough that the 10 s freeze below drops the hub and it merges back.
                     .put("maxNoHeartbeatSeconds", 5));
     Path file = Files.writeString(tmp.resolve("hub" + (i + 1) + ".json"), conf.encodePrettily());

@@ -271,13 +271,7 @@ class ClusterTlsTest {
             .json()
             .put(
                 "cluster",
-                new JsonObject()
-                    .put("enabled", true)
-                    .put("host", "127.0.0.1")
-                    .put("port", clusterPorts[i])
-                    .put("members", members())
-                    .put("name", "tls")
-                    .put("tls", tls(cert)));
+                HubConf.cluster("tls", clusterPorts[i], clusterPorts).put("tls", tls(cert)));
     Path file = Files.writeString(tmp.resolve("hub" + (i + 1) + ".json"), conf.encodePrettily());
     JavaProcess hub =
         JavaProcess.start(

@@ -389,10 +389,6 @@ class FrozenHubUnderLoadTest {
   }
 
   private JavaProcess startHub(int i) throws Exception {
-    JsonArray members = new JsonArray();
-    for (int port : clusterPorts) {
-      members.add("127.0.0.1:" + port);
-    }
     JsonObject conf =
         HubConf.bare()
             .client(CLIENT_TOKEN, "watcher")
@@ -402,14 +398,7 @@ class FrozenHubUnderLoadTest {
             .put("name", "hub" + (i + 1))
             .put("admin", new JsonObject().put("port", adminPorts[i]).put("token", ADMIN_TOKEN))
             .json()
-            .put(
-                "cluster",
-                new JsonObject()
-                    .put("enabled", true)
-                    .put("host", "127.0.0.1")
-                    .put("port", clusterPorts[i])
-                    .put("members", members)
-                    .put("name", CLUSTER));
+            .put("cluster", HubConf.cluster(CLUSTER, clusterPorts[i], clusterPorts));
     Path file = Files.writeString(tmp.resolve("hub" + (i + 1) + ".json"), conf.encodePrettily());
     return track(
         JavaProcess.start(

@@ -290,14 +290,7 @@ class RollingRestartTest {
             .put("instances", 1)
             .limits(new JsonObject().put("drainTimeoutMs", 20_000))
             .json()
-            .put(
-                "cluster",
-                new JsonObject()
-                    .put("enabled", true)
-                    .put("host", "127.0.0.1")
-                    .put("port", clusterPorts[i])
-                    .put("members", members())
-                    .put("name", "roll"));
+            .put("cluster", HubConf.cluster("roll", clusterPorts[i], clusterPorts));
     Path file = Files.writeString(tmp.resolve("hub" + (i + 1) + ".json"), conf.encodePrettily());
     JavaProcess hub =
         JavaProcess.start(

@@ -319,10 +319,6 @@ public final class FleetBench implements Callable<Integer> {
     }
 
     private JavaProcess hub(int i) throws Exception {
-      JsonArray members = new JsonArray();
-      for (int p : clusterPorts) {
-        members.add("127.0.0.1:" + p);
-      }
       JsonObject conf =
           HubConf.bare()
               .client(CLIENT_TOKEN, "fleet-bench")
@@ -332,12 +328,10 @@ public final class FleetBench implements Callable<Integer> {
               .json()
               .put(
                   "cluster",
-                  new JsonObject()
-                      .put("enabled", true)
-                      .put("host", "127.0.0.1")
-                      .put("port", clusterPorts[i])
-                      .put("members", members)
-                      .put("name", "fleet-bench-" + ProcessHandle.current().pid()));
+                  HubConf.cluster(
+                      "fleet-bench-" + ProcessHandle.current().pid(),
+                      clusterPorts[i],
+                      clusterPorts));
       Path file = Files.writeString(dir.resolve("hub" + (i + 1) + ".json"), conf.encodePrettily());
       JavaProcess hub =
           JavaProcess.start(

@@ -26,6 +26,9 @@ final class RequestGate {
   private int limit = Integer.MAX_VALUE;
   private int open;
 
+  /** Sends of held requests are under way (one that fails at once must not recurse). */
+  private boolean admitting;
+
   /** A request waiting for a place: what sends it, and what fails it. */
   private static final class Held {
     final Runnable send;
@@ -95,11 +98,19 @@ final class RequestGate {
   }
 
   private void admitHeld() {
-    while (open < limit && !held.isEmpty()) {
-      Held next = held.poll();
-      vertx.cancelTimer(next.timer);
-      open++;
-      next.send.run();
+    if (admitting) {
+      return; // a send that failed at once gave its place back: the loop below goes on
+    }
+    admitting = true;
+    try {
+      while (open < limit && !held.isEmpty()) {
+        Held next = held.poll();
+        vertx.cancelTimer(next.timer);
+        open++;
+        next.send.run();
+      }
+    } finally {
+      admitting = false;
     }
   }
 

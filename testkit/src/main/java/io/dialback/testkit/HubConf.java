@@ -57,6 +57,23 @@ public final class HubConf {
     return this;
   }
 
+  /**
+   * A hub's {@code cluster} section on 127.0.0.1: on, Hazelcast on {@code port}, the cluster's
+   * {@code name}, and every member at {@code memberPorts}; a test adds the keys it needs.
+   */
+  public static JsonObject cluster(String name, int port, int... memberPorts) {
+    JsonArray members = new JsonArray();
+    for (int p : memberPorts) {
+      members.add("127.0.0.1:" + p);
+    }
+    return new JsonObject()
+        .put("enabled", true)
+        .put("host", "127.0.0.1")
+        .put("port", port)
+        .put("members", members)
+        .put("name", name);
+  }
+
   /** A client token with its identity {@code id}. */
   public HubConf client(String token, String id) {
     return token(new JsonObject().put("token", token).put("role", "client").put("id", id));

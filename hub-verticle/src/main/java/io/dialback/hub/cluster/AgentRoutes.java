@@ -8,6 +8,7 @@ import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.map.listener.MapClearedListener;
+import io.dialback.logging.LogSafe;
 import io.dialback.wire.Wire;
 import io.vertx.core.Completable;
 import io.vertx.core.spi.cluster.RegistrationInfo;
@@ -19,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -77,8 +77,6 @@ final class AgentRoutes
   /** The nodes in the cluster now: a route to any other is ignored. */
   private volatile Set<String> live = Set.of();
 
-  private volatile UUID listener;
-
   /**
    * @param later runs this node's writes (a little later, so that an agent's registrations of one
    *     moment go in one write)
@@ -106,19 +104,8 @@ final class AgentRoutes
    */
   void start(Set<String> members) {
     members(members);
-    listener = map.addEntryListener(this, true);
+    map.addEntryListener(this, true);
     reload();
-  }
-
-  void stop() {
-    UUID id = listener;
-    if (id != null) {
-      try {
-        map.removeEntryListener(id);
-      } catch (RuntimeException e) {
-        log.debug("could not remove the routes listener: {}", e.toString());
-      }
-    }
   }
 
   /**
@@ -225,7 +212,10 @@ final class AgentRoutes
                 }
               }
               if (failure != null) {
-                log.warn("could not write the route of agent {}: {}", name, failure.toString());
+                log.warn(
+                    "could not write the route of agent {}: {}",
+                    LogSafe.text(name),
+                    failure.toString());
               }
               for (Completable<Void> c : waiting) {
                 if (failure == null) {
@@ -315,11 +305,6 @@ final class AgentRoutes
    */
   void forget(String node) {
     map.removeAll(new StoredRoute.OfNode(node));
-  }
-
-  /** How many names this node has a route for, its own included (for tests and stats). */
-  int size() {
-    return routes.size();
   }
 
   // --- the map's change events ---

@@ -361,14 +361,6 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
   }
 
   private boolean isMember(String uuid) {
-    if (uuid == null) {
-      return false;
-    }
-    for (Member m : hazelcast.getCluster().getMembers()) {
-      if (m.getUuid().toString().equals(uuid)) {
-        return true;
-      }
-    }
-    return false;
+    return uuid != null && memberIds().contains(uuid);
   }
 }

@@ -43,10 +43,6 @@ class AdminClusterTest {
   }
 
   private JavaProcess startHub(int i) throws Exception {
-    JsonArray members = new JsonArray();
-    for (int port : clusterPorts) {
-      members.add("127.0.0.1:" + port);
-    }
     JsonObject conf =
         HubConf.standard()
             .port(bridgePorts[i])
@@ -55,12 +51,7 @@ class AdminClusterTest {
             .json()
             .put(
                 "cluster",
-                new JsonObject()
-                    .put("enabled", true)
-                    .put("host", "127.0.0.1")
-                    .put("port", clusterPorts[i])
-                    .put("members", members)
-                    .put("name", "admin-test-" + clusterPorts[0]));
+                HubConf.cluster("admin-test-" + clusterPorts[0], clusterPorts[i], clusterPorts));
     Path file = Files.writeString(tmp.resolve("hub" + (i + 1) + ".json"), conf.encode());
     JavaProcess hub =
         JavaProcess.start(
