@@ -63,8 +63,9 @@ public final class BenchMain implements Callable<Integer> {
       split = ",",
       paramLabel = "WHAT",
       description =
-          "Run only these parts: raw, stock, dialback, tls, websocket, cluster, metrics, files,"
-              + " frames (comma-separated; websocket with files adds the WebSocket transfer).")
+          "Run only these parts: raw, hops, stock, dialback, tls, websocket, cluster, metrics,"
+              + " files, frames (comma-separated; websocket with files adds the WebSocket"
+              + " transfer).")
   java.util.Set<String> only = java.util.Set.of();
 
   @Option(

@@ -42,6 +42,7 @@ public final class Party {
     System.setProperty("hazelcast.logging.type", "slf4j");
     switch (args[0]) {
       case "raw-echo" -> rawEcho(args.length > 1 && args[1].equals("--tls"));
+      case "raw-relay" -> rawRelay(Integer.parseInt(args[1]));
       case "stock" -> {
         Vertx vertx = Vertx.vertx();
         int port = Setups.stock(vertx);
@@ -54,6 +55,36 @@ public final class Party {
     }
     System.out.flush();
     Thread.currentThread().join(); // until killed
+  }
+
+  /**
+   * A byte relay: each connection it accepts is passed to the peer at {@code upstream} and back,
+   * each read written on as it comes; what one more process in a path costs, with no work of its
+   * own.
+   */
+  private static void rawRelay(int upstream) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    io.vertx.core.net.NetClient client =
+        vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+    NetServer server =
+        vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setTcpNoDelay(true));
+    server.connectHandler(
+        in -> {
+          in.pause();
+          client
+              .connect(upstream, "127.0.0.1")
+              .onSuccess(
+                  out -> {
+                    in.handler(out::write);
+                    out.handler(in::write);
+                    in.closeHandler(v -> out.close());
+                    out.closeHandler(v -> in.close());
+                    in.resume();
+                  })
+              .onFailure(e -> in.close());
+        });
+    int port = server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+    System.out.println("listening on " + port);
   }
 
   private static void hub(Path confFile) throws Exception {

@@ -10,10 +10,8 @@ import io.dialback.testkit.TestFiles;
 import io.dialback.tls.Fingerprints;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClientOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +32,8 @@ import java.util.regex.Pattern;
  */
 final class ProcessBench {
   private static final Duration START = Duration.ofSeconds(90);
+  private static final java.util.concurrent.atomic.AtomicInteger HUBS_STARTED =
+      new java.util.concurrent.atomic.AtomicInteger();
   private static final List<String> PARTY_JVM = List.of("-Xmx512m", "-XX:+UseParallelGC");
   private static final Pattern PORT = Pattern.compile("(?m)^listening on (\\d+)$");
 
@@ -57,8 +57,11 @@ final class ProcessBench {
 
   void messaging(Set<String> wanted, boolean cluster) throws Exception {
     if (wanted.isEmpty() || wanted.contains("raw")) {
-      raw(false);
-      raw(true);
+      RawRows.raw(this, false);
+      RawRows.raw(this, true);
+    }
+    if (wanted.isEmpty() || wanted.contains("hops")) {
+      RawRows.hops(this);
     }
     for (String bridge : new String[] {"stock", "dialback", "tls", "websocket"}) {
       if (!wanted.isEmpty() && !wanted.contains(bridge)) {
@@ -104,35 +107,6 @@ final class ProcessBench {
     }
     if (cluster && (wanted.isEmpty() || wanted.contains("cluster"))) {
       cluster();
-    }
-  }
-
-  private void raw(boolean tls) throws Exception {
-    JavaProcess peer = party("raw", tls ? List.of("raw-echo", "--tls") : List.of("raw-echo"));
-    Vertx vertx = Vertx.vertx();
-    try (RawTcp raw =
-        RawTcp.connect(vertx, portOf(peer), tls ? Party.trustingTls() : new NetClientOptions())) {
-      Buffer frame =
-          Buffer.buffer(
-              new JsonObject()
-                  .put("type", "send")
-                  .put("address", Setups.ECHO)
-                  .put("replyAddress", "r.1")
-                  .put("body", Setups.body(1))
-                  .encode());
-      Buffer prefixed = Buffer.buffer().appendInt(frame.length()).appendBuffer(frame);
-      for (int inFlight : new int[] {1, 64}) {
-        measured(
-            peer.pid(),
-            tls ? "raw TLS ping-pong, same framing" : "raw TCP ping-pong, same framing",
-            tls ? "raw-tls" : "raw",
-            inFlight,
-            vertx.getOrCreateContext(),
-            () -> raw.call(prefixed));
-      }
-    } finally {
-      Setups.close(vertx);
-      stopAll();
     }
   }
 
@@ -271,7 +245,7 @@ final class ProcessBench {
   }
 
   /** A warm-up run, then a measured one with the hub's CPU time around it. */
-  private void measured(
+  void measured(
       long hubPid,
       String label,
       String key,
@@ -318,7 +292,8 @@ final class ProcessBench {
 
   /**
    * JVM arguments of a party: the defaults, plus {@code DIALBACK_BENCH_HUB_JVM} for hubs (for a
-   * profile, e.g. {@code -XX:StartFlightRecording=filename=hub.jfr}).
+   * profile, e.g. {@code -XX:StartFlightRecording=filename=hub-%n.jfr}), where {@code %n} is the
+   * hub's number in this run (Java 17's recorder does not expand {@code %p}).
    */
   private static List<String> jvm(String name) {
     String extra = System.getenv("DIALBACK_BENCH_HUB_JVM");
@@ -326,7 +301,10 @@ final class ProcessBench {
       return PARTY_JVM;
     }
     List<String> args = new ArrayList<>(PARTY_JVM);
-    args.addAll(List.of(extra.trim().split("\\s+")));
+    String n = Integer.toString(HUBS_STARTED.incrementAndGet());
+    for (String arg : extra.trim().split("\\s+")) {
+      args.add(arg.replace("%n", n));
+    }
     return args;
   }
 

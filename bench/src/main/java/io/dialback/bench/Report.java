@@ -172,6 +172,15 @@ final class Report {
         "two-hub cluster vs one hub (client → agent, 64 in flight)",
         perSecond("cluster.client-agent", 64) / perSecond("dialback.client-agent", 64),
         0.7);
+    double hop = perSecond("raw-relay2", 64) / perSecond("raw-relay1", 64);
+    if (!Double.isNaN(hop)) {
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "  (the same for raw TCP through two relay processes vs one: %.2f, what one more"
+                  + " process in the path leaves on this machine)",
+              hop));
+    }
     target(
         lines,
         "metrics on vs off (client → hub → agent, 64 in flight)",

@@ -81,7 +81,8 @@ final class Setups {
               5,
               5,
               15,
-              ClusterTls.OFF);
+              ClusterTls.OFF,
+              0);
       HazelcastClusterManager manager = HubCluster.clusterManager(cfg);
       Vertx vertx = HubCluster.vertx(cfg, manager).await(60, TimeUnit.SECONDS);
       out[i] = vertx;

@@ -5,6 +5,9 @@ import io.dialback.conf.ConfigException;
 import io.dialback.hub.admin.HubOps;
 import io.dialback.hub.bridge.BridgeContext;
 import io.dialback.hub.bridge.BridgeVerticle;
+import io.dialback.hub.bridge.HubLinks;
+import io.dialback.hub.cluster.ClusterConfig;
+import io.dialback.hub.cluster.LinkDirectory;
 import io.dialback.hub.gate.Gate;
 import io.dialback.hub.registry.AgentRecord;
 import io.dialback.hub.registry.AgentRegistry;
@@ -25,6 +28,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Path;
@@ -111,6 +116,7 @@ public final class HubVerticle extends VerticleBase {
                       registry,
                       cfg.limits(),
                       ops.metrics());
+              bridge.links(links(cfg));
               vertx.eventBus().consumer(Wire.HUB_AGENTS_LIST, this::listAgents);
               // Calls waiting on an agent fail as soon as any hub announces it left.
               vertx.eventBus().<JsonObject>consumer(Wire.HUB_AGENTS_EVENTS, this::onAgentEvent);
@@ -203,6 +209,23 @@ public final class HubVerticle extends VerticleBase {
     return ops == null ? 0 : ops.adminPort();
   }
 
+  /** The hub links of a clustered hub (unless {@code cluster.linkPort} is -1), or null. */
+  private HubLinks links(HubConfig cfg) {
+    ClusterConfig cluster = cfg.cluster();
+    if (!vertx.isClustered()
+        || !cluster.links()
+        || !(clusterManager.get() instanceof LinkDirectory directory)) {
+      return null;
+    }
+    return new HubLinks(
+        bridge,
+        directory,
+        cluster
+            .tls()
+            .apply(new NetServerOptions().setHost(cluster.host()).setPort(cluster.linkPort())),
+        cluster.tls().apply(new NetClientOptions()));
+  }
+
   /** The cluster this hub's Vert.x is in, or null. */
   private HazelcastInstance hazelcast() {
     return vertx.isClustered()
@@ -218,6 +241,11 @@ public final class HubVerticle extends VerticleBase {
   /** The port of the bridge over WebSocket and the web console, or 0 when the hub has none. */
   public int httpPort() {
     return httpPort.get();
+  }
+
+  /** This hub's connections (hub links included) as the admin API shows them. */
+  public List<io.dialback.hub.bridge.ConnectionInfo> connections() {
+    return bridge == null ? List.of() : bridge.connections();
   }
 
   /** Connections open right now. */

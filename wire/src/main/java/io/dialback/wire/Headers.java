@@ -44,6 +44,24 @@ public final class Headers {
    * not visible ASCII, non-scalar values, and more or longer headers than the bounds.
    */
   public static Inbound fromPeer(Object raw) throws FrameException {
+    return read(raw, false);
+  }
+
+  /**
+   * As {@link #fromPeer}, for a frame from another hub of the cluster over a hub link: the same
+   * checks, except that the caller identity ({@link Wire#HEADER_FROM}) the other hub stamped is
+   * kept (and must be there), under its canonical name. Every other name of the hubs' namespace is
+   * refused as from a peer.
+   */
+  public static Inbound fromHub(Object raw) throws FrameException {
+    Inbound read = read(raw, true);
+    if (read.headers().get(Wire.HEADER_FROM) == null) {
+      throw bad("a hub link's frame must carry " + Wire.HEADER_FROM);
+    }
+    return read;
+  }
+
+  private static Inbound read(Object raw, boolean fromHub) throws FrameException {
     MultiMap out = MultiMap.caseInsensitiveMultiMap();
     if (raw == null) {
       return new Inbound(out, null);
@@ -62,6 +80,17 @@ public final class Headers {
       Object value = header.getValue();
       if (value instanceof JsonObject || value instanceof JsonArray) {
         throw bad("header " + name + " must be a string");
+      }
+      if (fromHub && name.equalsIgnoreCase(Wire.HEADER_FROM) && value != null) {
+        if (out.contains(Wire.HEADER_FROM)) {
+          throw bad("header " + Wire.HEADER_FROM + " given twice");
+        }
+        String from = String.valueOf(value);
+        if (from.length() > MAX_VALUE) {
+          throw bad("header " + name + " is longer than " + MAX_VALUE + " characters");
+        }
+        out.set(Wire.HEADER_FROM, from);
+        continue;
       }
       if (isHubOwned(name)) {
         throw new FrameException(

@@ -15,6 +15,14 @@ interface Awaiting {
   /** The peer failed it, went away, or too much was waiting already. */
   void fail(int code, String message);
 
+  /**
+   * As {@link #fail(int, String)}, with the kind of failure another hub reported over a hub link;
+   * what cannot pass it on ignores it.
+   */
+  default void fail(io.vertx.core.eventbus.ReplyFailure type, int code, String message) {
+    fail(code, message);
+  }
+
   /** It waited too long and was dropped; the sender's own timeout tells the sender. */
   default void expired() {}
 }

@@ -1,6 +1,7 @@
 package io.dialback.hub.bridge;
 
 import io.dialback.hub.gate.Login;
+import io.dialback.hub.gate.Role;
 import io.dialback.hub.registry.AgentRecord;
 import io.dialback.link.CloseReason;
 import io.dialback.link.Outbox;
@@ -10,7 +11,6 @@ import io.dialback.wire.Frame;
 import io.dialback.wire.FrameException;
 import io.dialback.wire.FrameParser;
 import io.dialback.wire.FrameType;
-import io.dialback.wire.FrameWriter;
 import io.dialback.wire.Wire;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -73,9 +73,22 @@ final class BridgeConnection implements FrameParser.Listener {
   private boolean moves;
   private final FrameRoom room;
 
+  /** Whether this is one end of a hub link ({@link HubLinks}), not a peer's connection. */
+  final boolean link;
+
+  /** A link whose other hub is stopping: no new calls go on it. */
+  private boolean retired;
+
   BridgeConnection(BridgeContext hub, Subscriptions subscriptions, Peer peer, Context context) {
+    this(hub, subscriptions, peer, context, false);
+  }
+
+  /** {@code link}: one end of a hub link, started with {@link #startLink}. */
+  BridgeConnection(
+      BridgeContext hub, Subscriptions subscriptions, Peer peer, Context context, boolean link) {
     this.hub = hub;
-    this.limits = hub.limits();
+    this.link = link;
+    this.limits = link ? hub.limits().forLinks() : hub.limits();
     this.peer = peer;
     this.context = context;
     this.id = "c" + IDS.incrementAndGet();
@@ -107,6 +120,22 @@ final class BridgeConnection implements FrameParser.Listener {
   }
 
   void start() {
+    listen();
+    login.start();
+  }
+
+  /**
+   * Opens this end of a hub link ({@link HubLinks}; on {@code context}'s event loop): open at once,
+   * without a login, speaking binary frames; {@code name} is who it is in logs.
+   */
+  BridgeConnection startLink(String name) {
+    listen();
+    open(new Login(name, Role.CLIENT, null, new JsonObject(), null), null, true, false);
+    log.info("[{}] open", this);
+    return this;
+  }
+
+  private void listen() {
     hub.opened(this);
     peer.handler(parser);
     peer.closeHandler(v -> closed(CloseReason.PEER_CLOSED));
@@ -115,7 +144,16 @@ final class BridgeConnection implements FrameParser.Listener {
           log.debug("[{}] socket error: {}", this, e.toString());
           peer.close();
         });
-    login.start();
+  }
+
+  /** Whether new calls may go on this link: open, and its other hub is not stopping. */
+  boolean linkUsable() {
+    return link && state == State.OPEN && !retired;
+  }
+
+  /** The other hub of this link is stopping: answers still come, calls go elsewhere. */
+  void retire() {
+    retired = true;
   }
 
   // ---- frames in ----
@@ -142,12 +180,14 @@ final class BridgeConnection implements FrameParser.Listener {
     try {
       frame = Frame.read(payload, binary);
     } catch (FrameException e) {
-      refusals.frame(withUsableReply(e));
+      refusals.frame(Refusals.withUsableReply(e, limits.maxAddressChars()));
       return;
     }
     FrameType type = frame.type();
     if (type == FrameType.PING) {
       inbound.ping();
+    } else if (link) {
+      inbound.onLinkFrame(frame);
     } else if (!type.addressed()) {
       refusals.frame(
           new FrameException(
@@ -276,30 +316,9 @@ final class BridgeConnection implements FrameParser.Listener {
     return moves && state == State.OPEN;
   }
 
-  /**
-   * The hub is stopping: tell a peer that moves to go to another hub, once its agent name may be
-   * taken over there (may run on any thread). Other peers are not told: they meet the close.
-   */
-  void goAway() {
-    onLoop(
-        () -> {
-          if (!willMove()) {
-            return;
-          }
-          Future<Void> ready =
-              binding == null ? Future.succeededFuture() : hub.registry().markMoving(binding);
-          ready.onComplete(
-              ar ->
-                  write(
-                      FrameWriter.message(
-                          Wire.HUB_GOAWAY,
-                          null,
-                          null,
-                          true,
-                          new JsonObject()
-                              .put(Wire.LOGIN_HUB, hub.hubName())
-                              .put(Wire.GOAWAY_REASON, "the hub is stopping"))));
-        });
+  /** The agent name this connection bound, or null. */
+  AgentRecord binding() {
+    return binding;
   }
 
   /** The binding belongs to another connection now (a healed split): never release it. */
@@ -355,21 +374,7 @@ final class BridgeConnection implements FrameParser.Listener {
 
   /** {@code address} if the hub may write a frame to it (a peer's reply address), else null. */
   String usableReply(String address) {
-    if (address == null) {
-      return null;
-    }
-    try {
-      io.dialback.hub.gate.AddressPolicy.checkShape(
-          Wire.REPLY_ADDRESS, address, limits.maxAddressChars());
-      return address;
-    } catch (FrameException e) {
-      return null;
-    }
-  }
-
-  private FrameException withUsableReply(FrameException e) {
-    String reply = usableReply(e.replyAddress());
-    return reply == e.replyAddress() ? e : new FrameException(e.code(), e.detail(), reply);
+    return Refusals.usableReply(address, limits.maxAddressChars());
   }
 
   @Override

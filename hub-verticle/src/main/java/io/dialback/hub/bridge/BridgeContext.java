@@ -43,6 +43,7 @@ public final class BridgeContext {
   private final Budget frameBuffers;
   private final Budget registrations;
   private final Routes routes = new Routes();
+  private volatile HubLinks links;
   private volatile boolean draining;
   private Future<Void> drained;
 
@@ -168,6 +169,16 @@ public final class BridgeContext {
     return routes;
   }
 
+  /** The hub links to the other hubs of the cluster, or null (not clustered, or links off). */
+  HubLinks links() {
+    return links;
+  }
+
+  /** Passes calls to agents on other hubs over {@code links} (set before the bridge listens). */
+  public void links(HubLinks links) {
+    this.links = links;
+  }
+
   /** Addresses registered by this hub's connections right now. */
   public int registrations() {
     return (int) registrations.used();
@@ -203,8 +214,15 @@ public final class BridgeContext {
   }
 
   void requestStarted() {
+    requestStarted(true);
+  }
+
+  /** A request starts; {@code counted}: among {@link #calls} (not one passed on a hub link). */
+  void requestStarted(boolean counted) {
     pendingRequests.incrementAndGet();
-    calls.increment();
+    if (counted) {
+      calls.increment();
+    }
   }
 
   /** Requests bridge connections of this hub have made since it started. */
@@ -251,7 +269,7 @@ public final class BridgeContext {
           pendingRequests.get(),
           connections.stream().filter(BridgeConnection::willMove).count());
       for (BridgeConnection c : connections) {
-        c.goAway();
+        GoAway.tell(c);
       }
       awaitIdle(done, deadline);
       drained = done.future();

@@ -14,6 +14,7 @@ public final class BridgeVerticle extends VerticleBase {
   private final BridgeContext hub;
   private final NetServerOptions options;
   private NetServer server;
+  private NetServer linkServer;
 
   /**
    * @param options host, port and TLS of the bridge port; port 0 is turned into a random port that
@@ -40,6 +41,15 @@ public final class BridgeVerticle extends VerticleBase {
                     new CountingPeer(new NetPeer(socket), hub.metrics()),
                     context)
                 .start());
+    HubLinks links = hub.links();
+    Future<NetServer> linked =
+        links == null
+            ? Future.succeededFuture()
+            : links.listen(vertx, context).onSuccess(s -> linkServer = s);
+    return linked.compose(v -> listen());
+  }
+
+  private Future<NetServer> listen() {
     return server
         .listen()
         .onSuccess(s -> hub.boundPort(s.actualPort()))
@@ -62,6 +72,8 @@ public final class BridgeVerticle extends VerticleBase {
     if (server == null) {
       return Future.succeededFuture();
     }
-    return hub.drain().compose(v -> server.close());
+    return hub.drain()
+        .compose(v -> server.close())
+        .compose(v -> linkServer == null ? Future.succeededFuture() : linkServer.close());
   }
 }

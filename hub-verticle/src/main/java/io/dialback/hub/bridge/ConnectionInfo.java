@@ -7,7 +7,8 @@ import io.vertx.core.json.JsonObject;
  * One connection of this hub as the admin API shows it, a snapshot taken from another thread (the
  * figures may be a moment old).
  *
- * @param role {@code agent}, {@code client}, or {@code login} while it has not logged in
+ * @param role {@code agent}, {@code client}, {@code hub} for a hub link ({@link HubLinks}), or
+ *     {@code login} while it has not logged in
  * @param agent the agent name it bound, or null
  * @param since epoch milliseconds when the connection was accepted
  * @param pending its requests waiting for answers
@@ -33,7 +34,7 @@ public record ConnectionInfo(
     return new ConnectionInfo(
         c.id,
         who == null ? null : who.identity(),
-        who == null ? "login" : who.role().wireName(),
+        who == null ? "login" : c.link ? "hub" : who.role().wireName(),
         who == null ? null : who.name(),
         c.peer.remote(),
         counted == null ? 0 : counted.openedAt(),

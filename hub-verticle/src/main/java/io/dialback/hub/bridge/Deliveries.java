@@ -7,8 +7,10 @@ import io.dialback.wire.Frame;
 import io.dialback.wire.FrameException;
 import io.dialback.wire.FrameWriter;
 import io.dialback.wire.Wire;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.EncodeException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -88,9 +90,17 @@ final class Deliveries {
     }
     String replyAddress = await(call);
     if (replyAddress != null) {
+      MultiMap headers = call.headers;
+      if (connection.link) { // the other hub times the call out when this one would
+        long left = call.timeoutMs - (System.nanoTime() - call.startNanos) / 1_000_000;
+        headers =
+            MultiMap.caseInsensitiveMultiMap()
+                .addAll(call.headers)
+                .set(Wire.HEADER_TIMEOUT, Long.toString(Math.max(1, left)));
+      }
       connection.write(
           FrameWriter.message(
-              call.address, replyAddress, call.headers, send, call.body, connection.binary()));
+              call.address, replyAddress, headers, send, call.body, connection.binary()));
     }
   }
 
@@ -172,11 +182,25 @@ final class Deliveries {
     }
     connection.hub.awaiting(-1);
     if (frame.failureCode() != null) {
-      waiting.fail(frame.failureCode(), frame.message());
+      ReplyFailure type = connection.link ? failureType(frame.failureType()) : null;
+      if (type != null) {
+        waiting.fail(type, frame.failureCode(), frame.message());
+      } else {
+        waiting.fail(frame.failureCode(), frame.message());
+      }
     } else {
       waiting.answer(frame, connection);
     }
     return true;
+  }
+
+  private static ReplyFailure failureType(String name) {
+    for (ReplyFailure type : ReplyFailure.values()) {
+      if (type.name().equals(name)) {
+        return type;
+      }
+    }
+    return null;
   }
 
   /** Requests delivered to this connection that waited for its answer. */

@@ -69,12 +69,14 @@ final class DirectCall implements Awaiting {
   public void answer(Frame frame, BridgeConnection replier) throws FrameException {
     Headers.Inbound asked;
     try {
-      asked = Headers.fromPeer(frame.headers());
+      // Over a hub link the answer carries the replier's identity, stamped by its hub.
+      asked = replier.link ? Headers.fromHub(frame.headers()) : Headers.fromPeer(frame.headers());
     } catch (FrameException e) {
       fail(FailureCode.INTERNAL.code(), "replier sent a reply the hub cannot forward");
       throw e;
     }
-    MultiMap answerHeaders = asked.headers().set(Wire.HEADER_FROM, replier.identity());
+    MultiMap answerHeaders =
+        replier.link ? asked.headers() : asked.headers().set(Wire.HEADER_FROM, replier.identity());
     Object answerBody = Inbound.passedOn(frame);
     String back = replier.usableReply(frame.replyAddress());
     if (!finish()) {
@@ -104,14 +106,17 @@ final class DirectCall implements Awaiting {
 
   @Override
   public void fail(int code, String message) {
+    fail(ReplyFailure.RECIPIENT_FAILURE, code, message);
+  }
+
+  @Override
+  public void fail(ReplyFailure type, int code, String message) {
     if (finish()) {
       failedCode = code;
       caller.onLoop(
           () ->
               caller.requests.answered(
-                  this,
-                  FrameWriter.replyError(
-                      callerReply, address, ReplyFailure.RECIPIENT_FAILURE, code, message)));
+                  this, FrameWriter.replyError(callerReply, address, type, code, message)));
     }
   }
 }

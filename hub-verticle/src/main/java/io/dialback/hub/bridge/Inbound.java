@@ -1,6 +1,7 @@
 package io.dialback.hub.bridge;
 
 import io.dialback.hub.gate.AddressPolicy;
+import io.dialback.logging.LogSafe;
 import io.dialback.wire.FailureCode;
 import io.dialback.wire.Frame;
 import io.dialback.wire.FrameException;
@@ -25,6 +26,7 @@ import java.util.Set;
  * pings, holding a pong back until the registrations before it are in place.
  */
 final class Inbound {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Inbound.class);
   private final BridgeConnection connection;
   private final BridgeContext hub;
   private final Limits limits;
@@ -102,8 +104,11 @@ final class Inbound {
     DeliveryOptions options = deliveryOptions(frame);
     if (replyAddress != null) {
       BridgeConnection owner = hub.routes().owner(address);
+      if (owner == null && hub.links() != null) {
+        owner = hub.links().toward(address, connection.context); // the agent is on another hub
+      }
       if (owner != null) {
-        // Both ends are connections of this hub: from one to the other, no event-bus request.
+        // Both ends are connections of this hub (or a link to the agent's): no event-bus request.
         connection.requests.direct(address, replyAddress, owner, options, passedOn(frame));
         return;
       }
@@ -116,6 +121,71 @@ final class Inbound {
       return;
     }
     connection.requests.send(address, replyAddress, body, options);
+  }
+
+  /**
+   * A frame on a hub link ({@link HubLinks}): an answer to a call this hub sent on it (a {@code
+   * message} or {@code err} to one of this connection's reply addresses), a call of the other hub
+   * to an agent (routed to the agent's connection here, or over the event bus when it is not here
+   * any more), or the other hub's notice that it is stopping. Anything else is refused.
+   */
+  void onLinkFrame(Frame frame) {
+    String address = frame.address();
+    String replyAddress = connection.usableReply(frame.replyAddress());
+    if (frame.type() == FrameType.ERR) {
+      // Never answered, so that two hubs cannot refuse each other's refusals for ever.
+      if (address == null || !answers(address, frame)) {
+        log.debug("[{}] dropped a failure: {}", connection, LogSafe.text(frame.message()));
+      }
+      return;
+    }
+    try {
+      if (address == null || address.isEmpty()) {
+        throw new FrameException(FailureCode.BAD_REQUEST, "frame has no address");
+      }
+      AddressPolicy.checkShape(Wire.ADDRESS, address, limits.maxAddressChars());
+      if (frame.type() != FrameType.MESSAGE) {
+        throw new FrameException(
+            FailureCode.BAD_REQUEST, "a hub link carries calls and their answers only");
+      }
+      if (Wire.HUB_GOAWAY.equals(address)) {
+        connection.retire();
+        return;
+      }
+      if (frame.replyAddress() != null) {
+        AddressPolicy.checkShape(
+            Wire.REPLY_ADDRESS, frame.replyAddress(), limits.maxAddressChars());
+      }
+      if (connection.deliveries.onReply(address, frame)) {
+        return;
+      }
+      if (!Wire.isAgentCall(address) || replyAddress == null) {
+        throw new FrameException(
+            FailureCode.DENIED, "a hub link carries calls to agents only, not to " + address);
+      }
+      Headers.Inbound asked = Headers.fromHub(frame.headers());
+      DeliveryOptions options =
+          new DeliveryOptions()
+              .setHeaders(asked.headers())
+              .setSendTimeout(limits.clampTimeout(asked.timeoutMs()));
+      BridgeConnection owner = hub.routes().owner(address);
+      if (owner != null) {
+        connection.requests.direct(address, replyAddress, owner, options, passedOn(frame));
+      } else {
+        connection.requests.send(address, replyAddress, passedOn(frame), options);
+      }
+    } catch (FrameException e) {
+      connection.refusals.addressed(FrameType.SEND, address, replyAddress, e);
+    }
+  }
+
+  /** Whether {@code frame} answered a call this connection waits on (a late one is dropped). */
+  private boolean answers(String address, Frame frame) {
+    try {
+      return connection.deliveries.onReply(address, frame);
+    } catch (FrameException e) {
+      return true; // the answer could not be passed on; its caller was told
+    }
   }
 
   private void checkRate() throws FrameException {

@@ -196,6 +196,44 @@ public record Limits(
     return limits;
   }
 
+  /**
+   * The bounds of one end of a hub link, which carries the calls of many connections of the other
+   * hub (each bounded there by these limits): pending requests and deliveries bounded only by the
+   * hub-wide memory budgets, and as many bytes queued as one identity may hold.
+   */
+  Limits forLinks() {
+    int many = 1 << 20;
+    return new Limits(
+        maxFrameBytes,
+        maxLoginFrameBytes,
+        many,
+        many,
+        (int)
+            Math.min(
+                Integer.MAX_VALUE, Math.max(maxQueuedWriteBytes, maxQueuedWriteBytesPerIdentity)),
+        maxQueuedWriteBytesPerIdentity,
+        maxQueuedWriteBytesTotal,
+        maxFrameBufferBytesPerIdentity,
+        maxFrameBufferBytesTotal,
+        0,
+        0,
+        maxRegistrationsTotal,
+        maxAddressChars,
+        defaultTimeoutMs,
+        maxTimeoutMs,
+        loginTimeoutMs,
+        0,
+        drainTimeoutMs,
+        maxConnectionsPerAddress,
+        maxConnectionsPerIdentity,
+        maxPendingLoginsPerAddress,
+        maxPendingLogins,
+        maxLoginFailuresPerMinute,
+        loginFailureDelayMs,
+        maxLoginFailureDelayMs,
+        0);
+  }
+
   /** A caller's requested timeout, clamped into {@code 1..maxTimeoutMs}. */
   public long clampTimeout(Long requested) {
     if (requested == null || requested <= 0) {

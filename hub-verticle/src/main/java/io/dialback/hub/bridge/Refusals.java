@@ -6,6 +6,7 @@ import io.dialback.wire.FailureCode;
 import io.dialback.wire.FrameException;
 import io.dialback.wire.FrameType;
 import io.dialback.wire.FrameWriter;
+import io.dialback.wire.Wire;
 import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,5 +103,24 @@ final class Refusals {
     } else if (count == Audit.MAX_REFUSALS_PER_CONNECTION + 1) {
       Audit.refusalsCapped(who, from);
     }
+  }
+
+  /** {@code address} if the hub may write a frame to it (a peer's reply address), else null. */
+  static String usableReply(String address, int maxAddressChars) {
+    if (address == null) {
+      return null;
+    }
+    try {
+      io.dialback.hub.gate.AddressPolicy.checkShape(Wire.REPLY_ADDRESS, address, maxAddressChars);
+      return address;
+    } catch (FrameException e) {
+      return null;
+    }
+  }
+
+  /** {@code e}, its reply address dropped unless the hub may write to it. */
+  static FrameException withUsableReply(FrameException e, int maxAddressChars) {
+    String reply = usableReply(e.replyAddress(), maxAddressChars);
+    return reply == e.replyAddress() ? e : new FrameException(e.code(), e.detail(), reply);
   }
 }

@@ -22,7 +22,7 @@ import io.vertx.core.eventbus.ReplyFailure;
  *
  * <p>A draining hub refuses new requests with 503, except those of the connections it told to move
  * ({@link BridgeConnection#willMove()}) until they have moved: refusing them would fail calls that
- * the move is meant to save.
+ * the move is meant to save; and those on hub links, which are for agents still here.
  */
 final class Requests {
   private final BridgeConnection connection;
@@ -60,7 +60,11 @@ final class Requests {
                         .request(
                             address, body, new DeliveryOptions(options).setSendTimeout(timeout)));
     started();
-    CallKind kind = CallKind.of(connection.who().name() != null, Wire.isAgentCall(address));
+    // A call over a hub link was counted on the hub its caller is connected to.
+    CallKind kind =
+        connection.link
+            ? null
+            : CallKind.of(connection.who().name() != null, Wire.isAgentCall(address));
     if (agent != null) {
       watch.watch(
           replyAddress,
@@ -122,7 +126,7 @@ final class Requests {
             body,
             options.getSendTimeout()),
         target,
-        CallKind.of(connection.who().name() != null, true));
+        connection.link ? null : CallKind.of(connection.who().name() != null, true));
   }
 
   /** Starts {@code call} (made on this connection's loop, this connection its caller). */
@@ -206,7 +210,8 @@ final class Requests {
    * A draining hub refuses new requests, but not of a connection it told to move (not yet gone).
    */
   private void checkDraining() throws FrameException {
-    if (hub.draining() && !connection.willMove()) {
+    // A link's calls are for agents still here: the other hub sends none once told this one stops.
+    if (hub.draining() && !connection.willMove() && !connection.link) {
       throw new FrameException(FailureCode.UNAVAILABLE, "the hub is shutting down");
     }
   }
@@ -225,6 +230,9 @@ final class Requests {
   /** Counts an event-bus request; {@code agentLeft}: it was failed already as its agent left. */
   private void count(
       CallKind kind, long startNanos, AsyncResult<Message<Object>> ar, boolean agentLeft) {
+    if (kind == null) {
+      return;
+    }
     CallOutcome outcome =
         agentLeft
             ? CallOutcome.UNAVAILABLE
@@ -242,7 +250,7 @@ final class Requests {
 
   private void started() {
     pending++;
-    hub.requestStarted();
+    hub.requestStarted(!connection.link); // a link's calls were counted where they started
   }
 
   private void done(String address, String replyAddress, AsyncResult<Message<Object>> ar) {

@@ -243,6 +243,12 @@ final class AgentRoutes
     return found;
   }
 
+  /** The other live node that serves {@code address}, or null (nobody, or this node). */
+  String nodeOf(String address) {
+    List<RegistrationInfo> found = resolve(address);
+    return found.isEmpty() || self.equals(found.get(0).nodeId()) ? null : found.get(0).nodeId();
+  }
+
   private List<RegistrationInfo> resolve(String address) {
     String name = Wire.agentNameOf(address);
     Own o = own.get(name);

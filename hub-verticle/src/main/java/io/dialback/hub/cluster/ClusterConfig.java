@@ -18,7 +18,9 @@ import java.util.List;
  *     the others start to suspect it (a frozen hub is dropped a few seconds later)
  * @param mergeDelaySeconds how soon a hub cut off from the others looks for them to merge back
  * @param leaseSeconds lifetime of a hub's agent entries, renewed by the hub while it lives
- * @param tls TLS with client certificates on the clustered event bus
+ * @param tls TLS with client certificates on the clustered event bus and the hub links
+ * @param linkPort port of the hub links, the connections on which hubs pass calls to each other's
+ *     agents (0: any free port; -1: no links, such calls cross the clustered event bus)
  */
 public record ClusterConfig(
     boolean enabled,
@@ -31,9 +33,15 @@ public record ClusterConfig(
     int maxNoHeartbeatSeconds,
     int mergeDelaySeconds,
     int leaseSeconds,
-    ClusterTls tls) {
+    ClusterTls tls,
+    int linkPort) {
 
   public static final int DEFAULT_PORT = 5701;
+
+  /** Whether hubs pass calls to each other's agents on hub links of their own. */
+  public boolean links() {
+    return linkPort >= 0;
+  }
 
   /**
    * Healthy hubs on a loaded 2-core machine went silent for up to 8.4 s (FrozenHubUnderLoadTest,
@@ -54,7 +62,8 @@ public record ClusterConfig(
         "maxNoHeartbeatSeconds",
         "mergeDelaySeconds",
         "leaseSeconds",
-        "tls");
+        "tls",
+        "linkPort");
     boolean enabled = forceEnabled || s.bool("enabled", false);
     String host = s.string("host", "127.0.0.1");
     int port = s.integer("port", DEFAULT_PORT, 1, 65535);
@@ -87,7 +96,8 @@ public record ClusterConfig(
         maxNoHeartbeat,
         s.integer("mergeDelaySeconds", 5, 1, 3600),
         s.integer("leaseSeconds", 15, 3, 3600),
-        ClusterTls.from(s.section("tls")));
+        ClusterTls.from(s.section("tls")),
+        s.integer("linkPort", 0, -1, 65535));
   }
 
   /** Not clustered. */
@@ -103,6 +113,7 @@ public record ClusterConfig(
         DEFAULT_MAX_NO_HEARTBEAT_SECONDS,
         5,
         15,
-        ClusterTls.OFF);
+        ClusterTls.OFF,
+        0);
   }
 }

@@ -3,6 +3,8 @@ package io.dialback.hub.cluster;
 import io.dialback.conf.Settings;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
@@ -99,6 +101,34 @@ public record ClusterTls(boolean enabled, String certPath, String keyPath, Strin
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath))
         .setTrustOptions(new PemTrustOptions().addCertPath(caPath))
         .setClientAuth(ClientAuth.REQUIRED);
+  }
+
+  /** A hub link's listening side, as the event bus's: TLS with client certificates required. */
+  public NetServerOptions apply(NetServerOptions options) {
+    if (!enabled) {
+      return options;
+    }
+    return options
+        .setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath))
+        .setTrustOptions(new PemTrustOptions().addCertPath(caPath))
+        .setClientAuth(ClientAuth.REQUIRED);
+  }
+
+  /**
+   * A hub link's dialling side: this member's certificate, and only servers whose certificate the
+   * cluster's CA signed (no host name check, as on the event bus: members are trusted by their CA).
+   */
+  public NetClientOptions apply(NetClientOptions options) {
+    if (!enabled) {
+      return options;
+    }
+    return options
+        .setSsl(true)
+        .setTrustAll(false)
+        .setHostnameVerificationAlgorithm("")
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath))
+        .setTrustOptions(new PemTrustOptions().addCertPath(caPath));
   }
 
   private static List<X509Certificate> certificates(Settings s, String key, String path) {

@@ -36,8 +36,12 @@ import org.slf4j.LoggerFactory;
  * cached route only when handed that route again (its registrationsLost does nothing), so a little
  * after a member joins, this hub looks every route it remembers up again and hands it over.
  */
-public final class HubClusterManager extends HazelcastClusterManager implements ClusterRoutes {
+public final class HubClusterManager extends HazelcastClusterManager
+    implements ClusterRoutes, LinkDirectory {
   private static final Logger log = LoggerFactory.getLogger(HubClusterManager.class);
+
+  /** The cluster map of the hubs' link ports: Vert.x node id → {@code host:port}. */
+  static final String LINKS_MAP = "dialback.links";
 
   /** The member attribute that holds a member's Vert.x node id (vertx-hazelcast's). */
   private static final String NODE_ID = "__vertx.nodeId";
@@ -250,8 +254,27 @@ public final class HubClusterManager extends HazelcastClusterManager implements 
   }
 
   @Override
+  public String nodeOf(String address) {
+    AgentRoutes agentRoutes = agents;
+    return agentRoutes == null || !AgentRoutes.routes(address) ? null : agentRoutes.nodeOf(address);
+  }
+
+  @Override
+  public java.util.concurrent.CompletionStage<Void> advertise(String endpoint) {
+    return getHazelcastInstance().<String, String>getMap(LINKS_MAP).setAsync(getNodeId(), endpoint);
+  }
+
+  @Override
+  public java.util.concurrent.CompletionStage<String> endpointOf(String node) {
+    return getHazelcastInstance().<String, String>getMap(LINKS_MAP).getAsync(node);
+  }
+
+  @Override
   public void memberRemoved(MembershipEvent event) {
     String node = event.getMember().getAttribute(NODE_ID);
+    if (node != null) { // every member does it: whichever runs first takes the entry away
+      getHazelcastInstance().getMap(LINKS_MAP).removeAsync(node);
+    }
     AgentRoutes agentRoutes = agents;
     if (agentRoutes != null) {
       agentRoutes.members(memberNodes(event.getMembers()));

@@ -116,9 +116,9 @@ public final class HubMetrics implements BridgeMetrics {
    */
   public void bind(BridgeContext hub, IntSupplier members, IntSupplier registered) {
     RoleCounts roles = new RoleCounts(hub);
-    for (String role : new String[] {"agent", "client", "login"}) {
+    for (String role : new String[] {"agent", "client", "login", "hub"}) {
       Gauge.builder("dialback.hub.connections", roles, r -> r.count(role))
-          .description("Open bridge connections by role (login: not logged in yet)")
+          .description("Open bridge connections by role (login: not logged in yet; hub: hub links)")
           .tag("role", role)
           .strongReference(true) // a weakly held gauge reads NaN once collected
           .register(registry);
