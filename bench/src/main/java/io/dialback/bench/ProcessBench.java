@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  */
 final class ProcessBench {
   private static final Duration START = Duration.ofSeconds(90);
-  private static final java.util.concurrent.atomic.AtomicInteger HUBS_STARTED =
+  private static final java.util.concurrent.atomic.AtomicInteger STARTED =
       new java.util.concurrent.atomic.AtomicInteger();
   private static final List<String> PARTY_JVM = List.of("-Xmx512m", "-XX:+UseParallelGC");
   private static final Pattern PORT = Pattern.compile("(?m)^listening on (\\d+)$");
@@ -291,17 +291,19 @@ final class ProcessBench {
   }
 
   /**
-   * JVM arguments of a party: the defaults, plus {@code DIALBACK_BENCH_HUB_JVM} for hubs (for a
-   * profile, e.g. {@code -XX:StartFlightRecording=filename=hub-%n.jfr}), where {@code %n} is the
-   * hub's number in this run (Java 17's recorder does not expand {@code %p}).
+   * JVM arguments of a party: the defaults, plus {@code DIALBACK_BENCH_HUB_JVM} for hubs and {@code
+   * DIALBACK_BENCH_PARTY_JVM} for the others (for a profile, e.g. {@code
+   * -XX:StartFlightRecording=filename=%n.jfr}), where {@code %n} is the party's name and number in
+   * this run, e.g. {@code hub-2} (Java 17's recorder does not expand {@code %p}).
    */
   private static List<String> jvm(String name) {
-    String extra = System.getenv("DIALBACK_BENCH_HUB_JVM");
-    if (!name.equals("hub") || extra == null || extra.isBlank()) {
+    String extra =
+        System.getenv(name.equals("hub") ? "DIALBACK_BENCH_HUB_JVM" : "DIALBACK_BENCH_PARTY_JVM");
+    if (extra == null || extra.isBlank()) {
       return PARTY_JVM;
     }
     List<String> args = new ArrayList<>(PARTY_JVM);
-    String n = Integer.toString(HUBS_STARTED.incrementAndGet());
+    String n = name + "-" + STARTED.incrementAndGet();
     for (String arg : extra.trim().split("\\s+")) {
       args.add(arg.replace("%n", n));
     }

@@ -47,9 +47,16 @@ public final class Ports {
   private static int[] range() {
     int ephemeralLow = 32768;
     try {
+      // Read as lines: a /proc file reports size 0, and Files.readString then reads one byte.
       String[] bounds =
-          Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
-      ephemeralLow = Integer.parseInt(bounds[0]);
+          Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+              .get(0)
+              .trim()
+              .split("\\s+");
+      int low = Integer.parseInt(bounds[0]);
+      if (low >= 4096 && low <= 65535) {
+        ephemeralLow = low;
+      }
     } catch (IOException | RuntimeException e) {
       // not Linux: keep the default
     }
