@@ -167,8 +167,33 @@ public record HubConfig(
             s.integer("reloadSeconds", 5, 0, 3600),
             HttpConfig.from(s, host, tls),
             AdminConfig.from(s.section("admin"), json.containsKey("admin")));
+    checkLinkPort(s, cfg);
     s.rejectUnknownEnvironment(); // a misspelt DIALBACK_HUB_* must not be ignored silently
     return cfg;
+  }
+
+  /**
+   * A fixed {@code cluster.linkPort} must be a port of its own: Vert.x would share one socket
+   * between the hub links and the bridge or http port, and hand unauthenticated links to peers.
+   */
+  private static void checkLinkPort(Settings s, HubConfig cfg) {
+    int link = cfg.cluster().linkPort();
+    if (!cfg.cluster().enabled() || link <= 0) {
+      return;
+    }
+    String clash =
+        link == cfg.port()
+            ? "port"
+            : cfg.http().enabled() && link == cfg.http().port()
+                ? "http.port"
+                : link == cfg.cluster().port()
+                    ? "cluster.port"
+                    : link == cfg.cluster().eventBusPort() ? "cluster.eventBusPort" : null;
+    if (clash != null) {
+      throw s.fail(
+          "cluster.linkPort",
+          link + " is also " + clash + ": give the hub links a port of their own");
+    }
   }
 
   /**

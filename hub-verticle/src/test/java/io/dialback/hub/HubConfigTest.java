@@ -42,6 +42,37 @@ class HubConfigTest {
   }
 
   @Test
+  void aFixedLinkPortMustBeAPortOfItsOwn() {
+    JsonObject cluster = new JsonObject().put("enabled", true).put("port", 5701);
+    assertRefused(
+        valid().put("port", 7100).put("cluster", cluster.copy().put("linkPort", 7100)),
+        Map.of(),
+        "cluster.linkPort",
+        "is also port");
+    assertRefused(
+        valid().put("cluster", cluster.copy().put("linkPort", 5701)),
+        Map.of(),
+        "cluster.linkPort",
+        "is also cluster.port");
+    assertRefused(
+        valid()
+            .put("http", new JsonObject().put("port", 7443))
+            .put("cluster", cluster.copy().put("linkPort", 7443)),
+        Map.of(),
+        "cluster.linkPort",
+        "is also http.port");
+    HubConfig own =
+        HubConfig.from(valid().put("cluster", cluster.copy().put("linkPort", 7200)), Map.of());
+    assertThat(own.cluster().linkPort()).isEqualTo(7200);
+    assertThat(HubConfig.from(valid(), Map.of()).cluster().links()).isTrue();
+    assertThat(
+            HubConfig.from(valid().put("cluster", new JsonObject().put("linkPort", -1)), Map.of())
+                .cluster()
+                .links())
+        .isFalse();
+  }
+
+  @Test
   void noAdminKeyOpensNoAdminPortAndTheKeyTurnsItOn() {
     assertThat(HubConfig.from(valid(), Map.of()).admin().enabled()).isFalse();
     HubConfig on = HubConfig.from(valid().put("admin", new JsonObject()), Map.of());

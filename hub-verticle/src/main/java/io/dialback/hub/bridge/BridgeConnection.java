@@ -103,7 +103,11 @@ final class BridgeConnection implements FrameParser.Listener {
             new Outbox.Pressure() {
               @Override
               public void high() {
-                pause(Pause.WRITES); // stop taking requests from a peer that does not take replies
+                // Stop taking requests from a peer that does not take replies; but two hubs that
+                // each stopped reading the other's link would wait on each other for ever.
+                if (!link) {
+                  pause(Pause.WRITES);
+                }
               }
 
               @Override
@@ -130,6 +134,9 @@ final class BridgeConnection implements FrameParser.Listener {
    */
   BridgeConnection startLink(String name) {
     listen();
+    if (hub.draining()) {
+      GoAway.tell(this); // a link opened while this hub stops: the other hub sends no calls on it
+    }
     open(new Login(name, Role.CLIENT, null, new JsonObject(), null), null, true, false);
     log.info("[{}] open", this);
     return this;
@@ -154,6 +161,11 @@ final class BridgeConnection implements FrameParser.Listener {
   /** The other hub of this link is stopping: answers still come, calls go elsewhere. */
   void retire() {
     retired = true;
+  }
+
+  /** Whether the other hub of this link said it stops. */
+  boolean linkRetired() {
+    return retired;
   }
 
   // ---- frames in ----

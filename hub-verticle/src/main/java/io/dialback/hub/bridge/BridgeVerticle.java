@@ -74,6 +74,7 @@ public final class BridgeVerticle extends VerticleBase {
     }
     return hub.drain()
         .compose(v -> server.close())
-        .compose(v -> linkServer == null ? Future.succeededFuture() : linkServer.close());
+        .compose(v -> linkServer == null ? Future.succeededFuture() : linkServer.close())
+        .compose(v -> hub.links() == null ? Future.succeededFuture() : hub.links().close());
   }
 }

@@ -37,6 +37,9 @@ final class DirectCall implements Awaiting {
   /** The failure code it ended with, if {@link #fail} ended it. */
   int failedCode = NOT_FAILED;
 
+  /** The kind of failure it ended with, if {@link #fail} ended it. */
+  ReplyFailure failedType;
+
   static final int NOT_FAILED = Integer.MIN_VALUE;
 
   /**
@@ -113,6 +116,7 @@ final class DirectCall implements Awaiting {
   public void fail(ReplyFailure type, int code, String message) {
     if (finish()) {
       failedCode = code;
+      failedType = type;
       caller.onLoop(
           () ->
               caller.requests.answered(

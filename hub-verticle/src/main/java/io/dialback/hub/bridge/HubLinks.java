@@ -37,14 +37,23 @@ public final class HubLinks {
   /** How long after a failed dial to a hub the next is tried. */
   private static final long REDIAL_MS = 1_000;
 
-  /** The negative port under which the bridge verticles share one random link port. */
-  private static final int SHARED_RANDOM_PORT = -2;
+  /**
+   * The negative port under which the bridge verticles share one random link port: Vert.x shares
+   * one socket among the servers of one negative port, so it must be none other's (the bridge port
+   * uses -1, the http port -2).
+   */
+  private static final int SHARED_RANDOM_PORT = -3;
 
   private final BridgeContext hub;
   private final LinkDirectory directory;
   private final NetServerOptions serverOptions;
   private final NetClientOptions clientOptions;
-  private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+
+  /**
+   * Event loop → other hub's node id → the link between them; the inner maps touched on their loop.
+   */
+  private final Map<Object, Map<String, Slot>> slots = new ConcurrentHashMap<>();
+
   private final AtomicBoolean advertised = new AtomicBoolean();
   private volatile NetClient client;
 
@@ -53,6 +62,9 @@ public final class HubLinks {
     BridgeConnection open;
     boolean dialling;
     long redialAt;
+
+    /** The other hub said it stops: never dialled again (a restarted hub is a new node). */
+    boolean stopping;
   }
 
   /**
@@ -70,7 +82,12 @@ public final class HubLinks {
     if (this.serverOptions.getPort() == 0) {
       this.serverOptions.setPort(SHARED_RANDOM_PORT);
     }
-    this.clientOptions = new NetClientOptions(clientOptions).setConnectTimeout(5_000);
+    this.serverOptions.setTcpNoDelay(true).setTcpKeepAlive(true);
+    this.clientOptions =
+        new NetClientOptions(clientOptions)
+            .setConnectTimeout(5_000)
+            .setTcpNoDelay(true)
+            .setTcpKeepAlive(true);
   }
 
   /**
@@ -83,7 +100,7 @@ public final class HubLinks {
         socket ->
             new BridgeConnection(
                     hub, null, new CountingPeer(new NetPeer(socket), hub.metrics()), context, true)
-                .startLink("hub link (in)"));
+                .startLink("hub link from " + socket.remoteAddress()));
     return server
         .listen()
         .compose(
@@ -116,11 +133,19 @@ public final class HubLinks {
     if (node == null) {
       return null;
     }
-    Slot slot =
-        slots.computeIfAbsent(node + '/' + System.identityHashCode(context), k -> new Slot());
+    Map<String, Slot> fromHere =
+        slots.computeIfAbsent(
+            ((io.vertx.core.internal.ContextInternal) context).nettyEventLoop(),
+            loop -> new java.util.HashMap<>());
+    Slot slot = fromHere.computeIfAbsent(node, n -> new Slot());
     BridgeConnection link = slot.open;
     if (link != null && link.linkUsable()) {
       return link;
+    }
+    if (slot.stopping || (link != null && link.linkRetired())) {
+      slot.stopping = true;
+      slot.open = null;
+      return null;
     }
     slot.open = null;
     long now = System.nanoTime();
@@ -159,8 +184,18 @@ public final class HubLinks {
                           new CountingPeer(new NetPeer(socket), hub.metrics()),
                           context,
                           true)
-                      .startLink("hub link (out)");
+                      .startLink("hub link to " + LogSafe.text(node));
             });
+  }
+
+  /** Closes the links this hub dialled (the ones it accepted close with their servers). */
+  Future<Void> close() {
+    NetClient c;
+    synchronized (this) {
+      c = client;
+      client = null;
+    }
+    return c == null ? Future.succeededFuture() : c.close();
   }
 
   private NetClient client() {

@@ -163,11 +163,7 @@ final class Inbound {
         throw new FrameException(
             FailureCode.DENIED, "a hub link carries calls to agents only, not to " + address);
       }
-      Headers.Inbound asked = Headers.fromHub(frame.headers());
-      DeliveryOptions options =
-          new DeliveryOptions()
-              .setHeaders(asked.headers())
-              .setSendTimeout(limits.clampTimeout(asked.timeoutMs()));
+      DeliveryOptions options = deliveryOptions(frame);
       BridgeConnection owner = hub.routes().owner(address);
       if (owner != null) {
         connection.requests.direct(address, replyAddress, owner, options, passedOn(frame));
@@ -268,9 +264,16 @@ final class Inbound {
   /**
    * Delivery options for what the peer sends: its headers by the one header rule, the caller
    * stamped as who logged in, the timeout clamped; every hub serves {@code hub.*}, and the one the
-   * caller is connected to answers (never a hub elsewhere that was just killed or is frozen).
+   * caller is connected to answers (never a hub elsewhere that was just killed or is frozen). On a
+   * hub link, the caller identity the other hub stamped is kept ({@link Headers#fromHub}).
    */
   DeliveryOptions deliveryOptions(Frame frame) throws FrameException {
+    if (connection.link) { // the identity the other hub stamped stays
+      Headers.Inbound asked = Headers.fromHub(frame.headers());
+      return new DeliveryOptions()
+          .setHeaders(asked.headers())
+          .setSendTimeout(limits.clampTimeout(asked.timeoutMs()));
+    }
     Headers.Inbound asked = Headers.fromPeer(frame.headers());
     // The caller is who logged in, whatever the peer sent: set, never added beside a peer's value.
     MultiMap headers = asked.headers().set(Wire.HEADER_FROM, connection.identity());

@@ -198,13 +198,15 @@ public record Limits(
 
   /**
    * The bounds of one end of a hub link, which carries the calls of many connections of the other
-   * hub (each bounded there by these limits): pending requests and deliveries bounded only by the
-   * hub-wide memory budgets, and as many bytes queued as one identity may hold.
+   * hub, each bounded there by these limits: frames as large as a peer's plus what a hub adds
+   * (reply address, caller identity, timeout); calls bounded on this side only by what each agent
+   * connection may have waiting ({@code maxPendingDeliveries}), as calls arriving on the event bus
+   * are; as many bytes queued as one identity may hold.
    */
   Limits forLinks() {
     int many = 1 << 20;
     return new Limits(
-        maxFrameBytes,
+        (int) Math.min(Integer.MAX_VALUE, maxFrameBytes + 64L * 1024),
         maxLoginFrameBytes,
         many,
         many,

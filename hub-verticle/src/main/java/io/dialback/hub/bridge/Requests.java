@@ -172,7 +172,11 @@ final class Requests {
         call,
         call.failedCode == DirectCall.NOT_FAILED
             ? CallOutcome.OK
-            : CallOutcome.ofCode(call.failedCode));
+            : call.failedType == ReplyFailure.TIMEOUT
+                ? CallOutcome.TIMEOUT
+                : call.failedType == ReplyFailure.NO_HANDLERS
+                    ? CallOutcome.NO_HANDLERS
+                    : CallOutcome.ofCode(call.failedCode));
     if (frame != null) {
       connection.write(frame);
     }

@@ -179,6 +179,69 @@ class HubLinksTest {
     }
   }
 
+  @Test
+  void whatCrossesOneHubCrossesALinkTooLargeFramesEveryHeaderAndAnswersThatAskForAnswers()
+      throws Exception {
+    int maxFrame = 200_000;
+    JsonObject conf = io.dialback.hub.TestHub.conf();
+    conf.put(
+        "limits",
+        conf.getJsonObject("limits", new JsonObject()).copy().put("maxFrameBytes", maxFrame));
+    try (TestCluster cluster = TestCluster.start(2, conf);
+        RawBridgeSocket agent =
+            RawBridgeSocket.login(cluster.member(0).port(), HubConf.ALPHA_TOKEN, "alpha");
+        RawBridgeSocket client =
+            RawBridgeSocket.login(cluster.member(1).port(), HubConf.CLIENT_TOKEN, null)) {
+      agent.send(register(FS_STAT)).barrier();
+      String node1 = nodeId(cluster, 0);
+      waitFor(() -> String.valueOf(routes(cluster, 1).get("alpha")).startsWith(node1 + "\n"));
+      echo(client, agent, request("open the link", null));
+      waitFor(() -> link(cluster, 1) != null);
+      long before = link(cluster, 1).delivered();
+
+      // A frame just under the peers' limit, which the hub's additions push over it on the link.
+      String big = "x".repeat(maxFrame - 1_000);
+      JsonObject call = request(big, client.nextReplyAddress());
+      JsonObject many = call.getJsonObject("headers");
+      for (int i = many.size(); i < io.dialback.wire.Headers.MAX_HEADERS; i++) {
+        many.put("x-h" + i, "v" + i);
+      }
+      client.send(call);
+      JsonObject delivered = agent.read(Duration.ofSeconds(10));
+      assertThat(delivered.getJsonObject("body").getString("echo")).hasSize(big.length());
+      assertThat(delivered.getJsonObject("headers").size())
+          .as("every header of the caller's, and its identity")
+          .isEqualTo(io.dialback.wire.Headers.MAX_HEADERS + 1);
+      // The agent answers with a question of its own, and the caller answers that.
+      agent.send(
+          new JsonObject()
+              .put("type", "send")
+              .put("address", delivered.getString("replyAddress"))
+              .put("replyAddress", "agent.question.1")
+              .put("body", new JsonObject().put("echo", big)));
+      JsonObject question = client.read(Duration.ofSeconds(10));
+      assertThat(question.getString("type")).isEqualTo("message");
+      assertThat(question.getJsonObject("body").getString("echo")).hasSize(big.length());
+      assertThat(question.getJsonObject("headers").getString("dialback.from")).isEqualTo("alpha");
+      assertThat(question.getString("replyAddress")).isNotBlank();
+      client.send(
+          new JsonObject()
+              .put("type", "send")
+              .put("address", question.getString("replyAddress"))
+              .put("body", new JsonObject().put("answer", 42)));
+      JsonObject answered = agent.read(Duration.ofSeconds(10));
+      assertThat(answered.getString("address")).isEqualTo("agent.question.1");
+      assertThat(answered.getJsonObject("body").getInteger("answer")).isEqualTo(42);
+      assertThat(answered.getJsonObject("headers").getString("dialback.from"))
+          .isEqualTo(delivered.getJsonObject("headers").getString("dialback.from"));
+
+      assertThat(link(cluster, 1).delivered() - before)
+          .as("the call went on the link")
+          .isEqualTo(1);
+      assertThat(link(cluster, 1)).as("the link is still open").isNotNull();
+    }
+  }
+
   private static void assertRefused(RawBridgeSocket peer, JsonObject frame, String reply)
       throws Exception {
     peer.send(frame.put("replyAddress", reply));
