@@ -7,18 +7,26 @@ import java.util.Objects;
 
 /**
  * What one connection has yet to write, on either side. Frames offered during one turn of the event
- * loop go out together in one write (one flush, one system call) at the end of the turn; a large
- * frame goes on its own. Bytes offered and not yet written count against a bound — past it the
- * frame is refused and the owner cuts the connection — and against two watermarks: above the high
- * one the owner stops reading from the peer (a peer that does not take its replies sends no more
- * requests), below the low one it reads again. A {@link Meter} lets the owner count the same bytes
- * elsewhere (a hub's identity and its total) and refuse on its own terms.
+ * loop go out together in one write (one flush, one system call) at the end of the turn, or as soon
+ * as {@link #FLUSH_BYTES} have gathered; a large frame goes on its own. Bytes offered and not yet
+ * written count against a bound — past it the frame is refused and the owner cuts the connection —
+ * and against two watermarks: above the high one the owner stops reading from the peer (a peer that
+ * does not take its replies sends no more requests), below the low one it reads again. A {@link
+ * Meter} lets the owner count the same bytes elsewhere (a hub's identity and its total) and refuse
+ * on its own terms.
  *
  * <p>Not thread-safe: the connection's event loop owns it.
  */
 public final class Outbox {
   /** Frames are gathered into one write up to this many bytes; larger ones go alone. */
   public static final int BATCH_LIMIT = 64 * 1024;
+
+  /**
+   * A gathered write goes out once it holds this many bytes, before the turn ends: the process at
+   * the other end starts on it while this one goes on, rather than all 64 answers of a window
+   * waiting for the last. Measured in docs/performance.md ("One write per event-loop turn").
+   */
+  public static final int FLUSH_BYTES = 8 * 1024;
 
   /** Where the bytes go: the socket or WebSocket. */
   public interface Sink {
@@ -113,8 +121,11 @@ public final class Outbox {
         context.runOnContext(v -> flush());
       }
       batch.appendBuffer(frame);
-      if (batch.length() >= BATCH_LIMIT) {
-        flush();
+      if (batch.length() >= FLUSH_BYTES) {
+        Buffer out = batch;
+        batch = null; // the turn's task flushes what gathers after this
+        int n = out.length();
+        sink.write(out).onComplete(ar -> written(n));
       }
     }
     if (!high && queued > max / 2) {

@@ -98,6 +98,29 @@ class OutboxTest {
   }
 
   @Test
+  void whatGathersPastFlushBytesGoesOutBeforeTheTurnEnds() throws Exception {
+    Outbox box = outbox(1 << 20, Outbox.Meter.NONE);
+    int frame = 1000;
+    int frames = 3 * Outbox.FLUSH_BYTES / frame;
+    int[] writtenDuringTurn = new int[1];
+    onContext(
+        () -> {
+          for (int i = 0; i < frames; i++) {
+            box.offer(bytes(frame));
+          }
+          writtenDuringTurn[0] = writes.size();
+          return null;
+        });
+    int perWrite = (Outbox.FLUSH_BYTES + frame - 1) / frame * frame;
+    assertThat(writtenDuringTurn[0])
+        .as("writes before the turn ended")
+        .isEqualTo(frames * frame / perWrite);
+    assertThat(writes).hasSize((frames * frame + perWrite - 1) / perWrite);
+    assertThat(writes.get(0).length()).isEqualTo(perWrite);
+    assertThat(writes.stream().mapToInt(Buffer::length).sum()).isEqualTo(frames * frame);
+  }
+
+  @Test
   void aLargeFrameGoesAloneAfterWhatWasGathered() throws Exception {
     Outbox box = outbox(1 << 20, Outbox.Meter.NONE);
     onContext(
