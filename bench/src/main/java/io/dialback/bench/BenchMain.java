@@ -47,8 +47,10 @@ public final class BenchMain implements Callable<Integer> {
 
   @Option(
       names = "--file-mib",
-      description = "Size of the file transfer (default: ${DEFAULT-VALUE} MiB).")
-  int fileMib = 256;
+      description =
+          "Size of the file transfer (default: ${DEFAULT-VALUE} MiB: each path runs in fresh"
+              + " JVMs, and a transfer of a few seconds measures the path, not their warm-up).")
+  int fileMib = 2048;
 
   @Option(
       names = "--agents",
@@ -148,7 +150,7 @@ public final class BenchMain implements Callable<Integer> {
     if (quick) {
       args.add("--quick");
     }
-    if (fileMib != 256) {
+    if (fileMib != 2048) {
       args.add("--file-mib=" + fileMib);
     }
     if (agents != 10_000) {

@@ -183,7 +183,7 @@ final class ProcessBench {
             JavaProcess.start(
                 "files",
                 "io.dialback.agent.cli.AgentMain",
-                PARTY_JVM,
+                jvm("files"),
                 List.of("-conf", agentConf.toString()),
                 Map.of(),
                 dir.resolve("logs"));
