@@ -8,7 +8,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -199,15 +198,7 @@ public final class BenchMain implements Callable<Integer> {
       if (raw == null) {
         throw new SkipException();
       }
-      Buffer frame =
-          Buffer.buffer(
-              new JsonObject()
-                  .put("type", "send")
-                  .put("address", Setups.ECHO)
-                  .put("replyAddress", "r.1")
-                  .put("body", Setups.body(1))
-                  .encode());
-      Buffer prefixed = Buffer.buffer().appendInt(frame.length()).appendBuffer(frame);
+      Buffer prefixed = RawRows.rawFrame();
       Context ctx = clientSide.getOrCreateContext();
       for (int inFlight : new int[] {1, 64}) {
         report.call(

@@ -49,7 +49,7 @@ final class RawRows {
   }
 
   /** The raw rows' frame: a request as a client sends it, length prefix included. */
-  private static Buffer rawFrame() {
+  static Buffer rawFrame() {
     Buffer frame =
         Buffer.buffer(
             new JsonObject()

@@ -98,8 +98,8 @@ public record ClusterTls(boolean enabled, String certPath, String keyPath, Strin
     return options
         .setSsl(true)
         .setTrustAll(false)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath))
-        .setTrustOptions(new PemTrustOptions().addCertPath(caPath))
+        .setKeyCertOptions(ownKey())
+        .setTrustOptions(authority())
         .setClientAuth(ClientAuth.REQUIRED);
   }
 
@@ -110,8 +110,8 @@ public record ClusterTls(boolean enabled, String certPath, String keyPath, Strin
     }
     return options
         .setSsl(true)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath))
-        .setTrustOptions(new PemTrustOptions().addCertPath(caPath))
+        .setKeyCertOptions(ownKey())
+        .setTrustOptions(authority())
         .setClientAuth(ClientAuth.REQUIRED);
   }
 
@@ -127,8 +127,18 @@ public record ClusterTls(boolean enabled, String certPath, String keyPath, Strin
         .setSsl(true)
         .setTrustAll(false)
         .setHostnameVerificationAlgorithm("")
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath))
-        .setTrustOptions(new PemTrustOptions().addCertPath(caPath));
+        .setKeyCertOptions(ownKey())
+        .setTrustOptions(authority());
+  }
+
+  /** This member's certificate and key. */
+  private PemKeyCertOptions ownKey() {
+    return new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath);
+  }
+
+  /** The cluster's CA: the only members this one talks to. */
+  private PemTrustOptions authority() {
+    return new PemTrustOptions().addCertPath(caPath);
   }
 
   private static List<X509Certificate> certificates(Settings s, String key, String path) {

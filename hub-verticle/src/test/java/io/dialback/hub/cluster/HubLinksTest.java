@@ -31,9 +31,7 @@ class HubLinksTest {
             RawBridgeSocket.login(cluster.member(0).port(), HubConf.ALPHA_TOKEN, "alpha");
         RawBridgeSocket client =
             RawBridgeSocket.login(cluster.member(1).port(), HubConf.CLIENT_TOKEN, null)) {
-      agent.send(register(FS_STAT)).barrier();
-      String node1 = nodeId(cluster, 0);
-      waitFor(() -> String.valueOf(routes(cluster, 1).get("alpha")).startsWith(node1 + "\n"));
+      registerOnHub1(cluster, agent);
 
       // The first call may cross the event bus while hub 2 dials its link; its caller identity
       // is what every call over the link must carry too.
@@ -192,9 +190,7 @@ class HubLinksTest {
             RawBridgeSocket.login(cluster.member(0).port(), HubConf.ALPHA_TOKEN, "alpha");
         RawBridgeSocket client =
             RawBridgeSocket.login(cluster.member(1).port(), HubConf.CLIENT_TOKEN, null)) {
-      agent.send(register(FS_STAT)).barrier();
-      String node1 = nodeId(cluster, 0);
-      waitFor(() -> String.valueOf(routes(cluster, 1).get("alpha")).startsWith(node1 + "\n"));
+      registerOnHub1(cluster, agent);
       echo(client, agent, request("open the link", null));
       waitFor(() -> link(cluster, 1) != null);
       long before = link(cluster, 1).delivered();
@@ -272,6 +268,13 @@ class HubLinksTest {
             .put("headers", new JsonObject().put("x-trace", "t"))
             .put("body", new JsonObject().put("echo", text));
     return replyAddress == null ? frame : frame.put("replyAddress", replyAddress);
+  }
+
+  /** {@code agent} (on hub 1) registers {@link #FS_STAT}; returns once hub 2 routes it there. */
+  private static void registerOnHub1(TestCluster cluster, RawBridgeSocket agent) throws Exception {
+    agent.send(register(FS_STAT)).barrier();
+    String node1 = nodeId(cluster, 0);
+    waitFor(() -> String.valueOf(routes(cluster, 1).get("alpha")).startsWith(node1 + "\n"));
   }
 
   private static JsonObject register(String address) {
