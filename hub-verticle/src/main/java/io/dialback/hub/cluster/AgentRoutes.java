@@ -39,11 +39,10 @@ import org.slf4j.LoggerFactory;
  * cluster says it left.
  *
  * <p>Every hub and {@code ClusterMember} service keeps a copy of the map, fed by its change events,
- * and answers the event bus's look-ups for {@code agent.<name>.*} calls from that copy: the node
- * that serves the name, if it serves that address; otherwise none, so the caller hears "no
- * handlers" at once, as before. A route changes the event bus's cached routes as soon as its event
- * arrives. Agent event addresses ({@code agent.<name>.events.*}) and every other address stay in
- * Vert.x's subscription map.
+ * and answers the event bus's look-ups for {@code agent.<name>.*} calls from it: the node that
+ * serves the name, if it serves that address; none if not (a listed agent's first route is waited
+ * for: {@link DueRoutes}). A route changes the event bus's cached routes as soon as its event
+ * arrives. Agent event addresses and every other address stay in Vert.x's subscription map.
  *
  * <p>Writes are conditional ({@link SetRoute}): a node that takes an address on takes the name over
  * (the agent logged in there, which the registry allowed); one that gives addresses up changes the
@@ -64,6 +63,7 @@ final class AgentRoutes
   private final Executor later;
   private final IMap<String, String> map;
   private volatile RegistrationListener bus;
+  private volatile DueRoutes due;
 
   /** The cluster's routes, as last heard: agent name → route. */
   private final Map<String, StoredRoute> routes = new ConcurrentHashMap<>();
@@ -90,6 +90,11 @@ final class AgentRoutes
   /** The event bus's listener, which hears of route changes from now on. */
   void listen(RegistrationListener bus) {
     this.bus = bus;
+  }
+
+  /** Look-ups of listed agents without a route wait with {@code due} from now on. */
+  void awaitWith(DueRoutes due) {
+    this.due = due;
   }
 
   /** Whether {@code address} is routed here rather than by Vert.x's subscription map. */
@@ -243,6 +248,27 @@ final class AgentRoutes
     return found;
   }
 
+  /** As {@link #lookUp(String)}; when the agent has no route at all, {@link DueRoutes} answers. */
+  void lookUp(String address, Completable<List<RegistrationInfo>> completion) {
+    List<RegistrationInfo> found = lookUp(address);
+    String name = Wire.agentNameOf(address);
+    DueRoutes d = due;
+    if (!found.isEmpty() || d == null || hasRoute(name)) {
+      completion.succeed(found);
+    } else {
+      d.await(address, name, this::lookUp, completion);
+    }
+  }
+
+  /** Whether agent {@code name} is served here or by another live node (any of its addresses). */
+  private boolean hasRoute(String name) {
+    if (own.containsKey(name)) {
+      return true;
+    }
+    StoredRoute r = routes.get(name);
+    return r != null && !self.equals(r.node()) && live.contains(r.node());
+  }
+
   /** The other live node that serves {@code address}, or null (nobody, or this node). */
   String nodeOf(String address) {
     List<RegistrationInfo> found = resolve(address);
@@ -271,6 +297,10 @@ final class AgentRoutes
 
   /** Hands the event bus {@code name}'s routes afresh, for each address it caches. */
   private void refresh(String name) {
+    DueRoutes d = due;
+    if (d != null) {
+      d.changed(name);
+    }
     Set<String> addresses = cached.get(name);
     RegistrationListener bus = this.bus;
     if (addresses == null || bus == null) {

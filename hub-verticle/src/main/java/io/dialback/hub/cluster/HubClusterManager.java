@@ -1,5 +1,6 @@
 package io.dialback.hub.cluster;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.LifecycleEvent;
@@ -12,13 +13,18 @@ import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.core.spi.cluster.RegistrationListener;
 import io.vertx.core.spi.cluster.RegistrationUpdateEvent;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,20 +61,10 @@ public final class HubClusterManager extends HazelcastClusterManager
   private final ThreadLocal<RegistrationInfo[]> capturing = new ThreadLocal<>();
   private final Set<RegistrationInfo> withdrawn = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService later =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "dialback-routes-refresh");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(daemon("dialback-routes-refresh"));
   private volatile LiveRoutes routes;
-  private final java.util.concurrent.ExecutorService membership =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "dialback-membership");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService membership =
+      Executors.newSingleThreadExecutor(daemon("dialback-membership"));
 
   /** How many subscription changes may be under way at once (see {@link #inLane}). */
   static final int SUBSCRIPTION_LANES = 8;
@@ -108,6 +104,7 @@ public final class HubClusterManager extends HazelcastClusterManager
           AgentRoutes routes =
               new AgentRoutes(
                   getNodeId(), getHazelcastInstance().getMap(AgentRoutes.MAP), this::anyLane);
+          routes.awaitWith(new DueRoutes(getHazelcastInstance()));
           blocking
               .<Void>executeBlocking(
                   () -> {
@@ -128,10 +125,18 @@ public final class HubClusterManager extends HazelcastClusterManager
         });
   }
 
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
   /** The Vert.x node ids of {@code members}. */
-  private static Set<String> memberNodes(Set<com.hazelcast.cluster.Member> members) {
-    Set<String> nodes = new java.util.HashSet<>();
-    for (com.hazelcast.cluster.Member m : members) {
+  private static Set<String> memberNodes(Set<Member> members) {
+    Set<String> nodes = new HashSet<>();
+    for (Member m : members) {
       String node = m.getAttribute(NODE_ID);
       if (node != null) {
         nodes.add(node);
@@ -185,8 +190,7 @@ public final class HubClusterManager extends HazelcastClusterManager
     }
   }
 
-  private final java.util.concurrent.atomic.AtomicInteger nextLane =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger nextLane = new AtomicInteger();
 
   /** Runs {@code task} in the next lane, round robin (writes that keep their own order). */
   private void anyLane(Runnable task) {
@@ -234,7 +238,7 @@ public final class HubClusterManager extends HazelcastClusterManager
   public void getRegistrations(String address, Completable<List<RegistrationInfo>> completion) {
     AgentRoutes agentRoutes = agents;
     if (agentRoutes != null && AgentRoutes.routes(address)) {
-      completion.succeed(agentRoutes.lookUp(address));
+      agentRoutes.lookUp(address, completion);
       return;
     }
     LiveRoutes live = routes;
@@ -260,12 +264,12 @@ public final class HubClusterManager extends HazelcastClusterManager
   }
 
   @Override
-  public java.util.concurrent.CompletionStage<Void> advertise(String endpoint) {
+  public CompletionStage<Void> advertise(String endpoint) {
     return getHazelcastInstance().<String, String>getMap(LINKS_MAP).setAsync(getNodeId(), endpoint);
   }
 
   @Override
-  public java.util.concurrent.CompletionStage<String> endpointOf(String node) {
+  public CompletionStage<String> endpointOf(String node) {
     return getHazelcastInstance().<String, String>getMap(LINKS_MAP).getAsync(node);
   }
 

@@ -110,6 +110,55 @@ class AgentRoutesTest {
     }
   }
 
+  /**
+   * An agent is listed as it logs in and routed once it has registered its addresses, a moment
+   * later: a call from another hub in between waits for the route (both from a bridge client and
+   * from a clustered service), where it used to fail "nobody serves" after the no-handler retries
+   * (620 ms). A call to an agent nobody lists still fails at once.
+   */
+  @Test
+  void aCallToAListedAgentWaitsForItsRouteAndOneToAnUnlistedAgentFailsAtOnce() throws Exception {
+    try (TestCluster cluster = TestCluster.start(2);
+        RawBridgeSocket agent =
+            RawBridgeSocket.login(cluster.member(0).port(), HubConf.ALPHA_TOKEN, "alpha");
+        RawBridgeSocket client =
+            RawBridgeSocket.login(cluster.member(1).port(), HubConf.CLIENT_TOKEN, null)) {
+      IMap<String, String> routes = hazelcast(cluster, 1).getMap(AgentRoutes.MAP);
+      assertThat(routes.get("alpha")).as("listed, not routed yet").isNull();
+
+      client.send(request(FS_STAT, client.nextReplyAddress(), "early"));
+      var service =
+          cluster
+              .member(1)
+              .vertx()
+              .eventBus()
+              .request(FS_LIST, new JsonObject().put("echo", "svc"), new DeliveryOptions());
+      Thread.sleep(1_500); // well past the no-handler retries
+      agent.send(register(FS_STAT)).send(register(FS_LIST)).barrier();
+
+      for (int i = 0; i < 2; i++) {
+        JsonObject delivered = agent.read(Duration.ofSeconds(10));
+        agent.send(
+            new JsonObject()
+                .put("type", "send")
+                .put("address", delivered.getString("replyAddress"))
+                .put("body", delivered.getJsonObject("body")));
+      }
+      JsonObject answer = client.read(Duration.ofSeconds(10));
+      assertThat(answer.getString("type")).as(answer.encode()).isEqualTo("message");
+      assertThat(answer.getJsonObject("body").getString("echo")).isEqualTo("early");
+      assertThat(((JsonObject) service.await(10, TimeUnit.SECONDS).body()).getString("echo"))
+          .isEqualTo("svc");
+
+      long t0 = System.nanoTime();
+      client.send(request("agent.nobody.fs.stat", client.nextReplyAddress(), "x"));
+      JsonObject refused = client.read(Duration.ofSeconds(10));
+      assertThat(refused.getString("type")).isEqualTo("err");
+      assertThat(refused.getString("failureType")).isEqualTo("NO_HANDLERS");
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2_000);
+    }
+  }
+
   private static RawBridgeSocket loginWhenFree(int port) throws Exception {
     for (int attempt = 0; attempt < 100; attempt++) {
       RawBridgeSocket s = RawBridgeSocket.connect(port);

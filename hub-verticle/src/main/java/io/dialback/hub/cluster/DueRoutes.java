@@ -1,0 +1,160 @@
+package io.dialback.hub.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.vertx.core.Completable;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.RegistrationInfo;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Look-ups of an agent call address that find no route although the registry lists the agent on a
+ * live member: they wait for its route, instead of answering "no handlers" at once.
+ *
+ * <p>Why: an agent is listed (its registry entry) as it logs in; its route is written once it has
+ * registered its addresses, a moment later, and reaches each other member as a change event. In a
+ * full-size rolling-restart run, under the load of 500 agents logging in, a listed agent's route
+ * reached the caller's hub 0.5 and 1.5 s after it logged in, and calls failed "nobody serves" after
+ * the 620 ms of no-handler retries. Whoever sends in that window (a bridge connection, a hub link
+ * falling back to the event bus, a clustered Vert.x service) now waits until the route arrives or
+ * {@link #WAIT_MS} has passed. An agent that is not listed, is listed on a member that left, or
+ * whose route is here but lacks the address, is answered at once, as before.
+ */
+final class DueRoutes {
+  /** The longest a look-up waits for a listed agent's route. */
+  static final long WAIT_MS = 5_000;
+
+  /** Look-ups waiting at most at once; more are answered "none" at once. */
+  static final int MAX_WAITING = 10_000;
+
+  private final IMap<String, String> registry;
+  private final Predicate<String> isMember;
+
+  /** Agent name → the look-ups waiting for its route; each set changed only inside compute. */
+  private final Map<String, Set<Waiter>> waiting = new ConcurrentHashMap<>();
+
+  private final AtomicInteger count = new AtomicInteger();
+
+  /** Reads the agent registry's map of {@code hazelcast} (name → record and its member's id). */
+  DueRoutes(HazelcastInstance hazelcast) {
+    this.registry = hazelcast.getMap(HubCluster.AGENTS_MAP);
+    this.isMember =
+        uuid ->
+            hazelcast.getCluster().getMembers().stream()
+                .anyMatch(m -> m.getUuid().toString().equals(uuid));
+  }
+
+  /**
+   * Answers the look-up of {@code address} (of agent {@code name}, which has no route here) once
+   * {@code lookUp} finds a route for it, or with none when the agent is not listed on a live member
+   * or its route does not come in time.
+   */
+  void await(
+      String address,
+      String name,
+      Function<String, List<RegistrationInfo>> lookUp,
+      Completable<List<RegistrationInfo>> completion) {
+    registry
+        .getAsync(name)
+        .whenComplete(
+            (stored, failure) -> {
+              if (failure != null || !listedOnMember(stored)) {
+                completion.succeed(List.of());
+                return;
+              }
+              if (count.incrementAndGet() > MAX_WAITING) {
+                count.decrementAndGet();
+                completion.succeed(List.of());
+                return;
+              }
+              Waiter w = new Waiter(address, lookUp, completion);
+              waiting.compute(
+                  name,
+                  (n, set) -> {
+                    Set<Waiter> s = set == null ? new HashSet<>() : set;
+                    s.add(w);
+                    return s;
+                  });
+              CompletableFuture.delayedExecutor(WAIT_MS, TimeUnit.MILLISECONDS)
+                  .execute(() -> finish(name, w, List.of()));
+              changed(name); // the route may have come while the registry was read
+            });
+  }
+
+  /** Whether {@code stored} is a registry record whose member is in the cluster. */
+  private boolean listedOnMember(String stored) {
+    if (stored == null) {
+      return false;
+    }
+    try {
+      String member = new JsonObject(stored).getString("member");
+      return member != null && isMember.test(member);
+    } catch (DecodeException | ClassCastException e) {
+      return false;
+    }
+  }
+
+  /** {@code name}'s routes changed: the look-ups that now find one are answered. */
+  void changed(String name) {
+    List<Waiter> now = new ArrayList<>();
+    waiting.computeIfPresent(
+        name,
+        (n, set) -> {
+          now.addAll(set);
+          return set;
+        });
+    for (Waiter w : now) {
+      List<RegistrationInfo> found = w.lookUp.apply(w.address);
+      if (!found.isEmpty()) {
+        finish(name, w, found);
+      }
+    }
+  }
+
+  private void finish(String name, Waiter w, List<RegistrationInfo> found) {
+    if (!w.done.compareAndSet(false, true)) {
+      return;
+    }
+    count.decrementAndGet();
+    waiting.computeIfPresent(
+        name,
+        (n, set) -> {
+          set.remove(w);
+          return set.isEmpty() ? null : set;
+        });
+    w.completion.succeed(found);
+  }
+
+  /** Look-ups waiting now (for tests and metrics). */
+  int waiting() {
+    return count.get();
+  }
+
+  private static final class Waiter {
+    final String address;
+    final Function<String, List<RegistrationInfo>> lookUp;
+    final Completable<List<RegistrationInfo>> completion;
+    final AtomicBoolean done = new AtomicBoolean();
+
+    Waiter(
+        String address,
+        Function<String, List<RegistrationInfo>> lookUp,
+        Completable<List<RegistrationInfo>> completion) {
+      this.address = address;
+      this.lookUp = lookUp;
+      this.completion = completion;
+    }
+  }
+}
