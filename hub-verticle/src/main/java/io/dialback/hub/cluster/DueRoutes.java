@@ -36,6 +36,15 @@ final class DueRoutes {
   /** The longest a look-up waits for a listed agent's route. */
   static final long WAIT_MS = 5_000;
 
+  /**
+   * The longest the registry is waited for: while a dead member's partitions move, a read can take
+   * seconds (Hazelcast retries it every 500 ms), and a look-up that waited for it held up every
+   * call to the address behind it. After a kill -9 of a hub holding 1,000 agents, a sample of them
+   * answered a second later than without the wait. A read that takes longer counts as "not listed":
+   * the caller hears "no handlers", and the hub's no-handler retries send again.
+   */
+  static final long READ_MS = 100;
+
   /** Look-ups waiting at most at once; more are answered "none" at once. */
   static final int MAX_WAITING = 10_000;
 
@@ -59,15 +68,25 @@ final class DueRoutes {
   /**
    * Answers the look-up of {@code address} (of agent {@code name}, which has no route here) once
    * {@code lookUp} finds a route for it, or with none when the agent is not listed on a live member
-   * or its route does not come in time.
+   * (or the registry does not say so within {@link #READ_MS}) or its route does not come in time.
    */
   void await(
       String address,
       String name,
       Function<String, List<RegistrationInfo>> lookUp,
       Completable<List<RegistrationInfo>> completion) {
+    CompletableFuture<String> read = new CompletableFuture<>();
     registry
         .getAsync(name)
+        .whenComplete(
+            (stored, failure) -> {
+              if (failure != null) {
+                read.completeExceptionally(failure);
+              } else {
+                read.complete(stored);
+              }
+            });
+    read.completeOnTimeout(null, READ_MS, TimeUnit.MILLISECONDS)
         .whenComplete(
             (stored, failure) -> {
               if (failure != null || !listedOnMember(stored)) {
