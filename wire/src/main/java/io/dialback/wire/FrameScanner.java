@@ -14,6 +14,31 @@ import io.vertx.core.json.JsonObject;
  * <p>A byte-level state machine over the frame's bytes: not thread-safe, one use per frame.
  */
 final class FrameScanner extends JsonCursor {
+  /** The envelope's field names: every frame spells several. */
+  private static final Known FIELDS =
+      new Known(
+          Wire.TYPE,
+          Wire.ADDRESS,
+          Wire.REPLY_ADDRESS,
+          Wire.HEADERS,
+          Wire.BODY,
+          Wire.SEND_FLAG,
+          Wire.FAILURE_CODE,
+          Wire.MESSAGE_FIELD,
+          Wire.FAILURE_TYPE);
+
+  /** The frame types' names, the {@code type} field's values. */
+  private static final Known TYPES = types();
+
+  private static Known types() {
+    FrameType[] all = FrameType.values();
+    String[] names = new String[all.length];
+    for (int i = 0; i < all.length; i++) {
+      names[i] = all[i].wireName();
+    }
+    return new Known(names);
+  }
+
   private FrameScanner(byte[] in) {
     super(in);
   }
@@ -39,7 +64,7 @@ final class FrameScanner extends JsonCursor {
     } else {
       while (true) {
         skipSpace();
-        String name = string();
+        String name = string(FIELDS);
         skipSpace();
         expect(':');
         skipSpace();
@@ -63,7 +88,7 @@ final class FrameScanner extends JsonCursor {
 
   private void field(RawFields f, String name) throws FrameException {
     switch (name) {
-      case Wire.TYPE -> f.type = scalar(1);
+      case Wire.TYPE -> f.type = peek() == '"' ? string(TYPES) : scalar(1);
       case Wire.ADDRESS -> f.address = scalar(1);
       case Wire.REPLY_ADDRESS -> f.replyAddress = scalar(1);
       case Wire.FAILURE_CODE -> f.failureCode = scalar(1);

@@ -11,6 +11,9 @@ public enum FrameType {
   ERR(Wire.ERR),
   PONG(Wire.PONG);
 
+  /** {@code values()} once: it copies the array at each call, and every frame asks. */
+  private static final FrameType[] ALL = values();
+
   private final String wireName;
 
   FrameType(String wireName) {
@@ -24,7 +27,7 @@ public enum FrameType {
 
   /** The type named {@code name} on the wire (exactly: the protocol is case-sensitive), or null. */
   public static FrameType of(String name) {
-    for (FrameType t : values()) {
+    for (FrameType t : ALL) {
       if (t.wireName.equals(name)) {
         return t;
       }

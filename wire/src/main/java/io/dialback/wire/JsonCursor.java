@@ -2,6 +2,7 @@ package io.dialback.wire;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The lexical half of {@link FrameScanner}: a position in a frame's bytes, and the checked reading
@@ -37,8 +38,10 @@ abstract class JsonCursor {
 
   /** Skips one value of any kind, checking it; containers without recursion. */
   void skipValue(int outer) throws FrameException {
-    // One bit per open container: set for an object, clear for an array.
-    long[] kinds = new long[(MAX_DEPTH + 63) / 64];
+    // One bit per open container: set for an object, clear for an array. The first 64 levels
+    // (every frame's body) in a local; the array only for what nests deeper.
+    long shallow = 0;
+    long[] kinds = null;
     int limit = MAX_DEPTH - outer; // the containers around it count, as Jackson counts them
     int depth = 0;
     while (true) {
@@ -50,10 +53,14 @@ abstract class JsonCursor {
         }
         pos++;
         boolean object = c == '{';
-        if (object) {
-          kinds[depth >> 6] |= 1L << depth;
+        if (depth < 64) {
+          shallow = object ? shallow | 1L << depth : shallow & ~(1L << depth);
         } else {
-          kinds[depth >> 6] &= ~(1L << depth);
+          if (kinds == null) {
+            kinds = new long[(MAX_DEPTH + 63) / 64];
+          }
+          kinds[depth >> 6] =
+              object ? kinds[depth >> 6] | 1L << depth : kinds[depth >> 6] & ~(1L << depth);
         }
         depth++;
         skipSpace();
@@ -76,7 +83,8 @@ abstract class JsonCursor {
           return;
         }
         skipSpace();
-        boolean object = (kinds[(depth - 1) >> 6] & (1L << (depth - 1))) != 0;
+        int at = depth - 1;
+        boolean object = ((at < 64 ? shallow : kinds[at >> 6]) & 1L << at) != 0;
         byte n = next();
         if (n == ',') {
           skipSpace();
@@ -174,6 +182,55 @@ abstract class JsonCursor {
     while (isDigit(peekOr0())) {
       pos++;
     }
+  }
+
+  /**
+   * Strings a reader expects often (field names, frame types): read as the constant they spell,
+   * without decoding or copying them.
+   */
+  static final class Known {
+    private final String[] strings;
+    private final byte[][] bytes;
+
+    Known(String... strings) {
+      this.strings = strings.clone();
+      this.bytes = new byte[strings.length][];
+      for (int i = 0; i < strings.length; i++) {
+        bytes[i] = strings[i].getBytes(StandardCharsets.UTF_8);
+      }
+    }
+
+    /** The one of these spelled by {@code in[from, to)}, or null. */
+    String find(byte[] in, int from, int to) {
+      int length = to - from;
+      for (int i = 0; i < bytes.length; i++) {
+        byte[] b = bytes[i];
+        if (b.length == length && Arrays.equals(in, from, to, b, 0, length)) {
+          return strings[i];
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * A string's value, escapes decoded: the constant of {@code known} when it spells one without
+   * escapes (an escaped spelling reads as the same text, decoded, as JSON wants).
+   */
+  String string(Known known) throws FrameException {
+    if (peekOr0() != '"') {
+      throw invalid("expected a string");
+    }
+    int start = pos + 1;
+    pos = start;
+    if (scanString()) {
+      String constant = known.find(in, start, pos - 1);
+      return constant != null
+          ? constant
+          : new String(in, start, pos - 1 - start, StandardCharsets.UTF_8);
+    }
+    pos = start - 1;
+    return string();
   }
 
   /** A string's value, escapes decoded. */

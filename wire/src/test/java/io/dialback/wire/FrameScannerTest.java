@@ -109,6 +109,36 @@ class FrameScannerTest {
     assertThat(accepted).isEqualTo(6 * 40);
   }
 
+  /**
+   * Field names and frame types are matched by their bytes where they have no escape: an escaped
+   * spelling still means the same name (as JSON and Jackson have it), and a near one is another.
+   */
+  @Test
+  void escapedAndNearSpellingsOfNamesAndTypesReadAsJacksonReadsThem() throws FrameException {
+    String[] frames = {
+      "{\"\\u0074ype\":\"send\",\"address\":\"a\"}",
+      "{\"type\":\"s\\u0065nd\",\"addr\\u0065ss\":\"a\"}",
+      "{\"type\":\"send\",\"address\\/\":\"a\",\"address\":\"b\"}",
+      "{\"type\":\"Send\",\"address\":\"a\"}",
+      "{\"type\":\"sendx\",\"address\":\"a\"}",
+      "{\"typ\":\"send\",\"type\":\"publish\",\"address\":\"a\"}",
+      "{\"type\":\"send\",\"type\":\"ping\"}",
+      "{\"type\":\"send\",\"replyAddres\":\"r\",\"body\":{}}",
+      "{\"type\":\"message\",\"replyAddress\\u0000\":\"r\",\"body\":[]}",
+      "{\"type\":\"err\",\"failure\\u0043ode\":7,\"message\":\"m\"}",
+    };
+    int accepted = 0;
+    for (String frame : frames) {
+      if (compare(frame.getBytes(StandardCharsets.UTF_8))) {
+        accepted++;
+      }
+    }
+    assertThat(accepted).as("frames both readers accept (all but Send and sendx)").isEqualTo(8);
+    Frame escaped = Frame.read(Buffer.buffer(frames[1].getBytes(StandardCharsets.UTF_8)), false);
+    assertThat(escaped.type()).isEqualTo(FrameType.SEND);
+    assertThat(escaped.address()).isEqualTo("a");
+  }
+
   /** Reads with both; fails on a disagreement; true when both accepted. */
   private static boolean compare(byte[] bytes) {
     Buffer payload = Buffer.buffer(bytes);
