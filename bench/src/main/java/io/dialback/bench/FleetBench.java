@@ -289,8 +289,9 @@ public final class FleetBench implements Callable<Integer> {
         return new FleetReport.Run(
             onHub1.size(), listed, answeredAt, listedBy, peak, heapBefore, heapAfter, rss, startMs);
       } finally {
-        for (JavaProcess p : processes) {
-          p.close();
+        // The fleets first, then the hubs with SIGTERM, so that a profiler in them writes out.
+        for (int i = processes.size() - 1; i >= 0; i--) {
+          processes.get(i).stop(Duration.ofSeconds(20));
         }
         vertx.close().await(20, TimeUnit.SECONDS);
         TestFiles.deleteTree(dir);
@@ -337,7 +338,7 @@ public final class FleetBench implements Callable<Integer> {
           JavaProcess.start(
               "hub" + (i + 1),
               "io.dialback.hub.HubMain",
-              List.of("-Xmx" + hubHeap),
+              ProcessBench.jvm("hub" + (i + 1), List.of("-Xmx" + hubHeap)),
               List.of("-conf", file.toString()),
               Map.of(),
               logs);

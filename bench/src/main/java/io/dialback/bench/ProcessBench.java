@@ -297,12 +297,18 @@ final class ProcessBench {
    * this run, e.g. {@code hub-2} (Java 17's recorder does not expand {@code %p}).
    */
   private static List<String> jvm(String name) {
+    return jvm(name, PARTY_JVM);
+  }
+
+  /** As above, on top of {@code base} (a name starting with "hub" is a hub's). */
+  static List<String> jvm(String name, List<String> base) {
     String extra =
-        System.getenv(name.equals("hub") ? "DIALBACK_BENCH_HUB_JVM" : "DIALBACK_BENCH_PARTY_JVM");
+        System.getenv(
+            name.startsWith("hub") ? "DIALBACK_BENCH_HUB_JVM" : "DIALBACK_BENCH_PARTY_JVM");
     if (extra == null || extra.isBlank()) {
-      return PARTY_JVM;
+      return base;
     }
-    List<String> args = new ArrayList<>(PARTY_JVM);
+    List<String> args = new ArrayList<>(base);
     String n = name + "-" + STARTED.incrementAndGet();
     for (String arg : extra.trim().split("\\s+")) {
       args.add(arg.replace("%n", n));

@@ -95,7 +95,7 @@ public record ClusterConfig(
         heartbeat,
         maxNoHeartbeat,
         s.integer("mergeDelaySeconds", 5, 1, 3600),
-        s.integer("leaseSeconds", 15, 3, 3600),
+        s.integer("leaseSeconds", 60, 3, 3600),
         ClusterTls.from(s.section("tls")),
         s.integer("linkPort", 0, -1, 65535));
   }

@@ -60,6 +60,7 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final IMap<String, String> map;
+
   private final long leaseMs;
   private final Map<String, Binding> local = new ConcurrentHashMap<>();
   private final AtomicBoolean renewing = new AtomicBoolean();
@@ -100,8 +101,7 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
                       });
           renewTimer =
               vertx.setPeriodic(
-                  Math.max(500, leaseMs / 3),
-                  t -> vertx.executeBlocking(() -> renew(false), false));
+                  renewEveryMs(), t -> vertx.executeBlocking(() -> renew(false), false));
           return null;
         },
         false);
@@ -286,6 +286,15 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
   }
 
   /**
+   * How often this hub renews its entries: a third of the lease, at most 5 s, because a pass is
+   * also what finds entries that went missing (in storms after a hub was killed, hundreds of a
+   * survivor's entries did) and puts them back.
+   */
+  private long renewEveryMs() {
+    return Math.max(500, Math.min(leaseMs / 3, 5_000));
+  }
+
+  /**
    * Renews the lease of every binding of this hub, and puts back what went missing (after a split
    * cluster merged, say). A name now held by another hub's connection is lost: its local connection
    * is closed.
@@ -296,42 +305,32 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
     }
     try {
       String self = localMember();
-      // One pass: every entry this member stored gets its lease renewed where it lives.
-      Set<String> names = new HashSet<>(local.keySet());
-      if (names.isEmpty()) {
+      List<Binding> before = new ArrayList<>(local.values());
+      if (before.isEmpty()) {
         return null;
       }
-      Map<String, String> found = map.executeOnKeys(names, new RenewOwn(self, leaseMs));
-      for (Binding b : local.values()) {
+      // One pass: every entry this member stored gets its lease renewed where it lives.
+      Map<String, String> found = RenewOwn.renewAll(map, self, leaseMs);
+      List<Binding> missing = new ArrayList<>();
+      for (Binding b : before) {
         String name = b.record.name();
+        if (local.get(name) != b) {
+          continue; // unbound, or bound again, while the pass ran
+        }
         String current = found.get(name);
         if (current == null) {
-          continue; // bound after the pass began: its lease is fresh
-        }
-        if (b.stored.equals(current)) {
-          if (!self.equals(new JsonObject(current).getString("member"))) {
-            // This hub rejoined under a new member id: say so, or a later cleanup would miss it.
-            String updated = stored(b.record);
-            if (map.replace(name, current, updated)) {
-              b.stored = updated;
-              map.setTtl(name, leaseMs, TimeUnit.MILLISECONDS);
-            }
-          }
+          // Gone from the map, held by another hub, or stored under this hub's former member id
+          // (it rejoined the cluster): bound again as a login binds.
+          missing.add(b);
+        } else if (b.stored.equals(current)) {
           if (announce) {
             vertx.eventBus().publish(Wire.HUB_AGENTS_EVENTS, b.record.event(Wire.EVENT_JOINED));
-          }
-        } else if (current.equals(RenewOwn.MISSING)) {
-          String updated = stored(b.record);
-          String previous = map.putIfAbsent(name, updated, leaseMs, TimeUnit.MILLISECONDS);
-          if (previous == null) {
-            b.stored = updated;
-          } else {
-            lose(b, new JsonObject(previous).getString("hub"));
           }
         } else {
           lose(b, new JsonObject(current).getString("hub"));
         }
       }
+      PutBack.run(map, leaseMs, missing, memberIds(), b -> stored(b.record), this::lose);
     } catch (RuntimeException e) {
       log.warn("could not renew agent leases: {}", e.toString());
     } finally {

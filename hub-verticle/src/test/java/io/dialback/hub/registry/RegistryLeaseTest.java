@@ -109,6 +109,45 @@ class RegistryLeaseTest {
     }
   }
 
+  /**
+   * Entries of connected agents that went from the map (leases that ran out while the cluster was
+   * too busy to renew them, as in a 10,000-agent storm) are put back by the hub's next renewal, all
+   * of them, and the agents are listed again.
+   */
+  @Test
+  void entriesOfConnectedAgentsThatWentMissingArePutBack() throws Exception {
+    JsonObject conf =
+        TestHub.conf().put("cluster", new JsonObject().put("leaseSeconds", LEASE_SECONDS));
+    try (TestCluster cluster = TestCluster.start(2, conf);
+        RawBridgeSocket client =
+            RawBridgeSocket.login(cluster.member(1).port(), TestHub.CLIENT_TOKEN, null);
+        RawBridgeSocket alpha =
+            RawBridgeSocket.login(cluster.member(0).port(), TestHub.ALPHA_TOKEN, "alpha");
+        RawBridgeSocket beta =
+            RawBridgeSocket.login(cluster.member(0).port(), TestHub.BETA_TOKEN, "beta")) {
+      List<String> events = new ArrayList<>();
+      assertThat(names(list(client, events))).containsExactly("alpha", "beta");
+      HazelcastInstance hz =
+          ((HazelcastClusterManager) ((VertxInternal) cluster.member(1).vertx()).clusterManager())
+              .getHazelcastInstance();
+      var map = hz.<String, String>getMap(HubCluster.AGENTS_MAP);
+      map.delete("alpha");
+      map.delete("beta");
+      assertThat(names(list(client, events))).isEmpty();
+      long t0 = System.nanoTime();
+      while (names(list(client, events)).size() < 2) {
+        alpha.barrier();
+        beta.barrier();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0))
+            .as("put back by a renewal (every third of the lease)")
+            .isLessThan(Duration.ofSeconds(LEASE_SECONDS));
+        Thread.sleep(100);
+      }
+      assertThat(names(list(client, events))).containsExactly("alpha", "beta");
+      assertThat(new JsonObject(map.get("alpha")).getString("hub")).isEqualTo("hub1");
+    }
+  }
+
   /** {@code hub.agents.list} from {@code client}, keeping the events that arrive meanwhile. */
   private static JsonArray list(RawBridgeSocket client, List<String> events) throws Exception {
     String reply = client.nextReplyAddress();
