@@ -15,8 +15,8 @@ import io.vertx.core.json.JsonObject;
  */
 final class FrameScanner extends JsonCursor {
   /** The envelope's field names: every frame spells several. */
-  private static final Known FIELDS =
-      new Known(
+  private static final KnownStrings FIELDS =
+      new KnownStrings(
           Wire.TYPE,
           Wire.ADDRESS,
           Wire.REPLY_ADDRESS,
@@ -28,15 +28,15 @@ final class FrameScanner extends JsonCursor {
           Wire.FAILURE_TYPE);
 
   /** The frame types' names, the {@code type} field's values. */
-  private static final Known TYPES = types();
+  private static final KnownStrings TYPES = types();
 
-  private static Known types() {
+  private static KnownStrings types() {
     FrameType[] all = FrameType.values();
     String[] names = new String[all.length];
     for (int i = 0; i < all.length; i++) {
       names[i] = all[i].wireName();
     }
-    return new Known(names);
+    return new KnownStrings(names);
   }
 
   private FrameScanner(byte[] in) {

@@ -2,7 +2,6 @@ package io.dialback.wire;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The lexical half of {@link FrameScanner}: a position in a frame's bytes, and the checked reading
@@ -38,8 +37,7 @@ abstract class JsonCursor {
 
   /** Skips one value of any kind, checking it; containers without recursion. */
   void skipValue(int outer) throws FrameException {
-    // One bit per open container: set for an object, clear for an array. The first 64 levels
-    // (every frame's body) in a local; the array only for what nests deeper.
+    // One bit per open container (set: an object), the first 64 levels in a local.
     long shallow = 0;
     long[] kinds = null;
     int limit = MAX_DEPTH - outer; // the containers around it count, as Jackson counts them
@@ -184,40 +182,8 @@ abstract class JsonCursor {
     }
   }
 
-  /**
-   * Strings a reader expects often (field names, frame types): read as the constant they spell,
-   * without decoding or copying them.
-   */
-  static final class Known {
-    private final String[] strings;
-    private final byte[][] bytes;
-
-    Known(String... strings) {
-      this.strings = strings.clone();
-      this.bytes = new byte[strings.length][];
-      for (int i = 0; i < strings.length; i++) {
-        bytes[i] = strings[i].getBytes(StandardCharsets.UTF_8);
-      }
-    }
-
-    /** The one of these spelled by {@code in[from, to)}, or null. */
-    String find(byte[] in, int from, int to) {
-      int length = to - from;
-      for (int i = 0; i < bytes.length; i++) {
-        byte[] b = bytes[i];
-        if (b.length == length && Arrays.equals(in, from, to, b, 0, length)) {
-          return strings[i];
-        }
-      }
-      return null;
-    }
-  }
-
-  /**
-   * A string's value, escapes decoded: the constant of {@code known} when it spells one without
-   * escapes (an escaped spelling reads as the same text, decoded, as JSON wants).
-   */
-  String string(Known known) throws FrameException {
+  /** {@link #string()}, as the constant of {@code known} it spells when it has no escape. */
+  String string(KnownStrings known) throws FrameException {
     if (peekOr0() != '"') {
       throw invalid("expected a string");
     }
