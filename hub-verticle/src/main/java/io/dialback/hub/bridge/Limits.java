@@ -38,7 +38,10 @@ import io.dialback.wire.Wire;
  *     (the default: agents behind one NAT share an address)
  * @param maxConnectionsPerIdentity logged-in connections of one identity at once
  * @param maxPendingLoginsPerAddress connections from one address that have not logged in yet; a new
- *     one beyond it pushes out the oldest (so a correct token always gets in)
+ *     one beyond it pushes out the oldest (so a correct token always gets in). Half the hub-wide
+ *     bound by default: it was 256, and when a hub holding 3,343 agents (all from one address, as
+ *     behind a NAT) was killed, the survivors pushed out 2,943 of their logins, each of which then
+ *     backed off and tried again
  * @param maxPendingLogins the same across the hub
  * @param maxLoginFailuresPerMinute failed logins from one address in a minute after which its
  *     failures are answered only after {@code maxLoginFailureDelayMs}
@@ -89,6 +92,11 @@ public record Limits(
 
   private static final long HEAP = Runtime.getRuntime().maxMemory();
 
+  /** Connections still logging in, hub-wide, by default: 16 KiB each of an eighth of the heap. */
+  private static int pendingLogins() {
+    return (int) Math.max(256, Math.min(65_536, HEAP / 8 / (16 * 1024)));
+  }
+
   public static final Limits DEFAULTS =
       new Limits(
           Wire.DEFAULT_MAX_FRAME_BYTES,
@@ -111,8 +119,8 @@ public record Limits(
           10_000,
           0,
           1024,
-          256,
-          (int) Math.max(256, Math.min(65_536, HEAP / 8 / (16 * 1024))),
+          Math.max(256, pendingLogins() / 2),
+          pendingLogins(),
           30,
           500,
           5_000,
