@@ -156,11 +156,6 @@ final class DueRoutes {
     w.completion.succeed(found);
   }
 
-  /** Look-ups waiting now (for tests and metrics). */
-  int waiting() {
-    return count.get();
-  }
-
   private static final class Waiter {
     final String address;
     final Function<String, List<RegistrationInfo>> lookUp;
