@@ -336,7 +336,12 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
           lose(b, new JsonObject(current).getString("hub"));
         }
       }
-      PutBack.run(map, leaseMs, missing, memberIds(), b -> stored(b.record), this::lose);
+      for (Binding b :
+          PutBack.run(map, leaseMs, missing, memberIds(), m -> stored(m.record), this::lose)) {
+        if (announce) { // after a merge this hub's entries are under its former member id
+          vertx.eventBus().publish(Wire.HUB_AGENTS_EVENTS, b.record.event(Wire.EVENT_JOINED));
+        }
+      }
     } catch (RuntimeException e) {
       log.warn("could not renew agent leases: {}", e.toString());
     } finally {

@@ -31,16 +31,19 @@ final class PutBack {
    * binds ({@link BindIfFree}: a name held by a hub not in {@code members} is taken over); {@code
    * lost} hears of each name a live hub holds (with that hub). Blocks; a put that fails is left to
    * the next renewal.
+   *
+   * @return the bindings bound again
    */
-  static void run(
+  static List<Binding> run(
       IMap<String, String> map,
       long leaseMs,
       List<Binding> missing,
       Set<String> members,
       Function<Binding, String> stored,
       BiConsumer<Binding, String> lost) {
+    List<Binding> bound = new ArrayList<>();
     if (missing.isEmpty()) {
-      return;
+      return bound;
     }
     StringBuilder some = new StringBuilder();
     for (Binding b : missing.subList(0, Math.min(3, missing.size()))) {
@@ -77,10 +80,12 @@ final class PutBack {
         String previous = put.join();
         if (previous == null) {
           batch.get(i).stored = values.get(i);
+          bound.add(batch.get(i));
         } else {
           lost.accept(batch.get(i), new JsonObject(previous).getString("hub"));
         }
       }
     }
+    return bound;
   }
 }
