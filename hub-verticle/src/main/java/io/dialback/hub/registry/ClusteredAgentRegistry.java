@@ -60,7 +60,6 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final IMap<String, String> map;
-
   private final long leaseMs;
   private final Map<String, Binding> local = new ConcurrentHashMap<>();
   private final AtomicBoolean renewing = new AtomicBoolean();

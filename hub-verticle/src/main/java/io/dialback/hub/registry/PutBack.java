@@ -3,6 +3,7 @@ package io.dialback.hub.registry;
 import com.hazelcast.map.IMap;
 import io.dialback.logging.LogSafe;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts a hub's missing registry entries back (their leases ran out while the cluster was too busy
- * to renew them, or a merge lost them), those that no other hub took meanwhile; a name another hub
- * holds now is lost. {@link #AT_ONCE} in flight at a time: one after another, as before, thousands
- * of them took seconds per thousand after a storm, while the agents stayed unlisted.
+ * Binds again the registry entries a renewal did not find as this hub's: gone from the map (lost in
+ * a storm's partition moves, or leases that ran out), or stored under the hub's former member id
+ * after a merge. A name a live hub holds now is lost. {@link #AT_ONCE} in flight at a time: one
+ * after another, as before, thousands of them took seconds per thousand after a storm, while the
+ * agents stayed unlisted.
  */
 final class PutBack {
   private static final Logger log = LoggerFactory.getLogger(ClusteredAgentRegistry.class);
@@ -50,7 +52,7 @@ final class PutBack {
       some.append(some.length() == 0 ? "" : ", ")
           .append(LogSafe.text(b.record.name()))
           .append(" (logged in ")
-          .append(java.time.Instant.ofEpochMilli(b.record.connectedAt()))
+          .append(Instant.ofEpochMilli(b.record.connectedAt()))
           .append(')');
     }
     log.warn(

@@ -8,7 +8,9 @@ import com.hazelcast.multimap.MultiMap;
 import io.dialback.hub.TestCluster;
 import io.dialback.testkit.HubConf;
 import io.dialback.testkit.RawBridgeSocket;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -63,12 +65,7 @@ class AgentRoutesTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2_000);
 
         // A clustered service (the event bus of hub 2's Vert.x) calls it too.
-        var answer =
-            cluster
-                .member(1)
-                .vertx()
-                .eventBus()
-                .request(FS_LIST, new JsonObject().put("echo", "svc"), new DeliveryOptions());
+        var answer = fromService(cluster, FS_LIST, "svc");
         JsonObject delivered = agent.read();
         assertThat(delivered.getString("address")).isEqualTo(FS_LIST);
         agent.send(
@@ -127,12 +124,7 @@ class AgentRoutesTest {
       assertThat(routes.get("alpha")).as("listed, not routed yet").isNull();
 
       client.send(request(FS_STAT, client.nextReplyAddress(), "early"));
-      var service =
-          cluster
-              .member(1)
-              .vertx()
-              .eventBus()
-              .request(FS_LIST, new JsonObject().put("echo", "svc"), new DeliveryOptions());
+      var service = fromService(cluster, FS_LIST, "svc");
       Thread.sleep(1_500); // well past the no-handler retries
       // No barrier: the waiting calls may arrive before its pong would.
       agent.send(register(FS_STAT)).send(register(FS_LIST));
@@ -158,6 +150,16 @@ class AgentRoutesTest {
       assertThat(refused.getString("failureType")).isEqualTo("NO_HANDLERS");
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2_000);
     }
+  }
+
+  /** A clustered service's call (the event bus of hub 2's Vert.x) of {@code address}. */
+  private static Future<Message<Object>> fromService(
+      TestCluster cluster, String address, String text) {
+    return cluster
+        .member(1)
+        .vertx()
+        .eventBus()
+        .request(address, new JsonObject().put("echo", text), new DeliveryOptions());
   }
 
   private static RawBridgeSocket loginWhenFree(int port) throws Exception {

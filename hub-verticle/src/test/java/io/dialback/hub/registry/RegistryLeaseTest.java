@@ -3,6 +3,7 @@ package io.dialback.hub.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import io.dialback.hub.TestCluster;
 import io.dialback.hub.TestHub;
 import io.dialback.hub.cluster.HubCluster;
@@ -26,9 +27,7 @@ class RegistryLeaseTest {
 
   @Test
   void connectedAgentsOutliveTheirLeaseAndNoDepartureIsAnnounced() throws Exception {
-    JsonObject conf =
-        TestHub.conf().put("cluster", new JsonObject().put("leaseSeconds", LEASE_SECONDS));
-    try (TestCluster cluster = TestCluster.start(2, conf);
+    try (TestCluster cluster = shortLeases();
         RawBridgeSocket client =
             RawBridgeSocket.login(cluster.member(1).port(), TestHub.CLIENT_TOKEN, null)) {
       client.send(new JsonObject().put("type", "register").put("address", "hub.agents.events"));
@@ -94,31 +93,26 @@ class RegistryLeaseTest {
             RawBridgeSocket.login(cluster.member(0).port(), TestHub.ALPHA_TOKEN, "alpha")) {
       alpha.barrier();
       // What a dead hub leaves in the map until the reaper's pass removes it.
-      HazelcastInstance hz =
-          ((HazelcastClusterManager) ((VertxInternal) cluster.member(1).vertx()).clusterManager())
-              .getHazelcastInstance();
-      hz.<String, String>getMap(HubCluster.AGENTS_MAP)
-          .put(
-              "ghost",
-              new AgentRecord("ghost", "hub9", "c1", 0, null)
-                  .toStored("00000000-0000-0000-0000-000000000009")
-                  .encode());
+      IMap<String, String> map = agents(cluster);
+      map.put(
+          "ghost",
+          new AgentRecord("ghost", "hub9", "c1", 0, null)
+              .toStored("00000000-0000-0000-0000-000000000009")
+              .encode());
       List<String> events = new ArrayList<>();
-      assertThat(hz.getMap(HubCluster.AGENTS_MAP).containsKey("ghost")).isTrue();
+      assertThat(map.containsKey("ghost")).isTrue();
       assertThat(names(list(client, events))).containsExactly("alpha");
     }
   }
 
   /**
-   * Entries of connected agents that went from the map (leases that ran out while the cluster was
-   * too busy to renew them, as in a 10,000-agent storm) are put back by the hub's next renewal, all
-   * of them, and the agents are listed again.
+   * Entries of connected agents that went from the map (as hundreds of a survivor's did in a
+   * 10,000-agent storm) are put back by the hub's next renewal, all of them, and the agents are
+   * listed again.
    */
   @Test
   void entriesOfConnectedAgentsThatWentMissingArePutBack() throws Exception {
-    JsonObject conf =
-        TestHub.conf().put("cluster", new JsonObject().put("leaseSeconds", LEASE_SECONDS));
-    try (TestCluster cluster = TestCluster.start(2, conf);
+    try (TestCluster cluster = shortLeases();
         RawBridgeSocket client =
             RawBridgeSocket.login(cluster.member(1).port(), TestHub.CLIENT_TOKEN, null);
         RawBridgeSocket alpha =
@@ -127,10 +121,7 @@ class RegistryLeaseTest {
             RawBridgeSocket.login(cluster.member(0).port(), TestHub.BETA_TOKEN, "beta")) {
       List<String> events = new ArrayList<>();
       assertThat(names(list(client, events))).containsExactly("alpha", "beta");
-      HazelcastInstance hz =
-          ((HazelcastClusterManager) ((VertxInternal) cluster.member(1).vertx()).clusterManager())
-              .getHazelcastInstance();
-      var map = hz.<String, String>getMap(HubCluster.AGENTS_MAP);
+      IMap<String, String> map = agents(cluster);
       map.delete("alpha");
       map.delete("beta");
       assertThat(names(list(client, events))).isEmpty();
@@ -146,6 +137,20 @@ class RegistryLeaseTest {
       assertThat(names(list(client, events))).containsExactly("alpha", "beta");
       assertThat(new JsonObject(map.get("alpha")).getString("hub")).isEqualTo("hub1");
     }
+  }
+
+  /** Two hubs whose agents' leases last {@link #LEASE_SECONDS}. */
+  private static TestCluster shortLeases() throws Exception {
+    return TestCluster.start(
+        2, TestHub.conf().put("cluster", new JsonObject().put("leaseSeconds", LEASE_SECONDS)));
+  }
+
+  /** The registry's map, as hub 2 sees it. */
+  private static IMap<String, String> agents(TestCluster cluster) {
+    HazelcastInstance hz =
+        ((HazelcastClusterManager) ((VertxInternal) cluster.member(1).vertx()).clusterManager())
+            .getHazelcastInstance();
+    return hz.getMap(HubCluster.AGENTS_MAP);
   }
 
   /** {@code hub.agents.list} from {@code client}, keeping the events that arrive meanwhile. */
