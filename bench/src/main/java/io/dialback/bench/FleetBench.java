@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -47,6 +46,9 @@ public final class FleetBench implements Callable<Integer> {
   private static final String FLEET_TOKEN = "fleet-bench-agents";
   private static final String PREFIX = "edge-";
   private static final Duration POLL = Duration.ofMillis(200);
+
+  /** How long the idle fleet's and hubs' CPU is measured before the kill. */
+  private static final Duration IDLE_LOOK = Duration.ofSeconds(5);
 
   /**
    * Agents each fleet process starts a second: the fleet enrols gradually; the kill is measured.
@@ -90,18 +92,7 @@ public final class FleetBench implements Callable<Integer> {
     List<FleetReport.Run> done = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
       FleetReport.Run r = new Cluster().run();
-      System.out.printf(
-          Locale.ROOT,
-          "run %d: %d agents moved; all listed once on both survivors after %d ms, a sample of %d"
-              + " answered from both after %d ms; peak %d logins/s; heap %d → %d MiB%n",
-          i + 1,
-          r.moved(),
-          r.listedMs(),
-          sample,
-          r.answeredMs(),
-          r.peakLoginsPerSecond(),
-          r.heapBeforeMib(),
-          r.heapAfterMib());
+      System.out.println(FleetReport.summary(i + 1, r, sample));
       done.add(r);
     }
     String md = FleetReport.markdown(done, agents, fleets, START_RATE, sample, POLL, hubHeap);
@@ -164,6 +155,8 @@ public final class FleetBench implements Callable<Integer> {
             onHub1.add(a.name());
           }
         }
+        double idleFleets = ProcessBench.cores(fleet, IDLE_LOOK);
+        double idleHubs = ProcessBench.cores(List.of(hubs), IDLE_LOOK);
         long heapBefore = hubs[0].heapUsed(true) >> 20;
         List<String> probe = new ArrayList<>(onHub1.subList(0, Math.min(sample, onHub1.size())));
 
@@ -287,7 +280,17 @@ public final class FleetBench implements Callable<Integer> {
         long heapAfter = Math.max(hubs[1].heapUsed(true), hubs[2].heapUsed(true)) >> 20;
         long rss = Math.max(hubs[1].rssBytes(), hubs[2].rssBytes()) >> 20;
         return new FleetReport.Run(
-            onHub1.size(), listed, answeredAt, listedBy, peak, heapBefore, heapAfter, rss, startMs);
+            onHub1.size(),
+            listed,
+            answeredAt,
+            listedBy,
+            peak,
+            heapBefore,
+            heapAfter,
+            rss,
+            startMs,
+            idleFleets,
+            idleHubs);
       } finally {
         // The fleets first, then the hubs with SIGTERM, so that a profiler in them writes out.
         for (int i = processes.size() - 1; i >= 0; i--) {
@@ -362,7 +365,7 @@ public final class FleetBench implements Callable<Integer> {
           JavaProcess.start(
               "fleet" + f,
               "io.dialback.agent.cli.FleetMain",
-              List.of("-Xmx2g"),
+              ProcessBench.jvm("fleet" + f, List.of("-Xmx2g")),
               List.of(
                   "--conf",
                   file.toString(),

@@ -21,7 +21,28 @@ final class FleetReport {
       long heapBeforeMib,
       long heapAfterMib,
       long rssAfterMib,
-      long startMs) {}
+      long startMs,
+      double idleFleetCores,
+      double idleHubCores) {}
+
+  /** One run's line on the console. */
+  static String summary(int run, Run r, int sample) {
+    return String.format(
+        Locale.ROOT,
+        "run %d: %d agents moved; all listed once on both survivors after %d ms, a sample of %d"
+            + " answered from both after %d ms; peak %d logins/s; heap %d → %d MiB; idle before"
+            + " the kill: fleets %.2f cores, hubs %.2f",
+        run,
+        r.moved(),
+        r.listedMs(),
+        sample,
+        r.answeredMs(),
+        r.peakLoginsPerSecond(),
+        r.heapBeforeMib(),
+        r.heapAfterMib(),
+        r.idleFleetCores(),
+        r.idleHubCores());
+  }
 
   static String markdown(
       List<Run> done,
@@ -55,8 +76,10 @@ final class FleetReport {
                 + " and until %d of the agents that were on hub 1 answer `fs.stat` from both"
                 + " survivors (asked every %d ms, each call with a 1 s timeout). Logins/s is the"
                 + " fastest rate at which hub 1's agents reappeared in the list, over half-second"
-                + " looks or longer. Heap is used heap after a full GC (`jcmd`). Each run starts a"
-                + " fresh cluster.%n%n",
+                + " looks or longer. Heap is used heap after a full GC (`jcmd`). Idle cores: what the"
+                + " fleet processes and the three hubs kept busy over 5 s before the kill, everything"
+                + " connected and no call made (`/proc/<pid>/stat`). Each run starts a fresh"
+                + " cluster.%n%n",
             hubHeap,
             agents,
             fleets,
@@ -65,8 +88,9 @@ final class FleetReport {
             poll.toMillis()));
     md.append(
         "| run | agents on hub 1 | all listed once, ms | sample answering, ms | peak logins/s |"
-            + " hub 1 heap before, MiB | survivors' heap after, MiB | survivors' RSS, MiB |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " hub 1 heap before, MiB | survivors' heap after, MiB | survivors' RSS, MiB |"
+            + " idle cores, fleets / hubs |\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     int i = 0;
     List<Long> listed = new ArrayList<>();
     List<Long> answered = new ArrayList<>();
@@ -74,7 +98,7 @@ final class FleetReport {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %d | %,d | %s | %s | %,d | %d | %d | %d |%n",
+              "| %d | %,d | %s | %s | %,d | %d | %d | %d | %.2f / %.2f |%n",
               ++i,
               r.moved(),
               r.listedMs() < 0
@@ -86,7 +110,9 @@ final class FleetReport {
               r.peakLoginsPerSecond(),
               r.heapBeforeMib(),
               r.heapAfterMib(),
-              r.rssAfterMib()));
+              r.rssAfterMib(),
+              r.idleFleetCores(),
+              r.idleHubCores()));
       listed.add(r.listedMs() < 0 ? Long.MAX_VALUE : r.listedMs());
       answered.add(r.answeredMs() < 0 ? Long.MAX_VALUE : r.answeredMs());
     }

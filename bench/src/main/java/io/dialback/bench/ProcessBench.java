@@ -363,6 +363,20 @@ final class ProcessBench {
   }
 
   /** User and system CPU time of process {@code pid} so far, in seconds. */
+  /** Cores that {@code processes} kept busy together over {@code look}. */
+  static double cores(List<JavaProcess> processes, Duration look) throws Exception {
+    double before = 0;
+    for (JavaProcess p : processes) {
+      before += cpuSeconds(p.pid());
+    }
+    Thread.sleep(look.toMillis());
+    double after = 0;
+    for (JavaProcess p : processes) {
+      after += cpuSeconds(p.pid());
+    }
+    return (after - before) / (look.toMillis() / 1000.0);
+  }
+
   static double cpuSeconds(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -129,6 +129,28 @@ class BridgeClientScriptedTest {
   }
 
   @Test
+  void anUnansweredRequestTimesOutAlsoAfterTheConnectionWasIdle() throws Exception {
+    connect(options().build());
+    hub.script = (c, f) -> f.type() == FrameType.SEND && f.address().startsWith("svc.lost");
+    // The timeout sweep runs only while something waits: it stops after the first timeout and
+    // must start again for the request that follows an idle spell.
+    for (int round = 0; round < 2; round++) {
+      long start = System.nanoTime();
+      Future<BridgeMessage> lost =
+          client.request("svc.lost." + round, "x", Duration.ofMillis(200), null);
+      assertThatThrownBy(() -> lost.await(10, TimeUnit.SECONDS))
+          .isInstanceOfSatisfying(
+              ReplyException.class,
+              e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.TIMEOUT));
+      assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
+      Await.sleep(Duration.ofMillis(500));
+    }
+    assertThat(hub.frames(0, FrameType.SEND))
+        .extracting(Frame::address)
+        .contains("svc.lost.0", "svc.lost.1");
+  }
+
+  @Test
   void itFailsOverToTheNextHubOfItsList() throws Exception {
     int closed = Ports.free(); // nothing listens there
     connect(

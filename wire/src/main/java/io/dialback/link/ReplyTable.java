@@ -50,18 +50,26 @@ public final class ReplyTable<E> {
    * stops at the first entry not yet due.
    */
   public void expire(long nowNanos, boolean inOrder, BiConsumer<String, E> expired) {
-    List<Map.Entry<String, Slot<E>>> due = new ArrayList<>();
+    if (slots.isEmpty()) {
+      return; // the common case on a hub's every delivery and a client's every sweep
+    }
+    List<Map.Entry<String, Slot<E>>> due = null;
     Iterator<Map.Entry<String, Slot<E>>> it = slots.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<String, Slot<E>> e = it.next();
       if (nowNanos - e.getValue().deadlineNanos() >= 0) {
         it.remove();
+        if (due == null) {
+          due = new ArrayList<>();
+        }
         due.add(e);
       } else if (inOrder) {
         break;
       }
     }
-    due.forEach(e -> expired.accept(e.getKey(), e.getValue().entry()));
+    if (due != null) {
+      due.forEach(e -> expired.accept(e.getKey(), e.getValue().entry()));
+    }
   }
 
   /** Takes out every entry (the connection is gone) and hands each to {@code each}. */

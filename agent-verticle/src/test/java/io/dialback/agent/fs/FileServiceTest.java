@@ -207,6 +207,25 @@ class FileServiceTest {
   }
 
   @Test
+  void anUploadAbandonedAfterAnIdleSpellIsRemovedToo() throws Exception {
+    // The sweep that ends stalled uploads runs only while one is open or an ending is remembered
+    // (300 ms here): it stops after the first and must start again for the second.
+    start(
+        new FsSettings(true, 1024, 2, 8, 300, 100, false, 10)
+            .withUploads(new UploadLimits(8, 8, 0, 0, 300)));
+    for (String name : List.of("first.txt", "second.txt")) {
+      call("write", chunk(name, 0, "half", false), "bob");
+      assertThat(tempFiles()).hasSize(1);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!tempFiles().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(tempFiles()).as("the abandoned upload of " + name).isEmpty();
+      Thread.sleep(1_000);
+    }
+  }
+
+  @Test
   void readOnlyServiceRefusesWrites() throws Exception {
     start(new FsSettings(false, 1024, 2, 8, 300, 100, false, 10));
     assertFails("write", chunk("new.txt", 0, "x", true), 403, "read-only");
