@@ -283,7 +283,7 @@ public final class HubClusterManager extends HazelcastClusterManager
     if (agentRoutes != null) {
       agentRoutes.members(memberNodes(event.getMembers()));
       if (node != null) {
-        later(() -> agentRoutes.forget(node), 0);
+        later(() -> agentRoutes.forget(node), HubCluster.cleanUpDelayMs(event));
       }
     }
     LiveRoutes live = routes;

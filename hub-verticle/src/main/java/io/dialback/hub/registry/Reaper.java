@@ -3,6 +3,7 @@ package io.dialback.hub.registry;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.map.IMap;
+import io.dialback.hub.cluster.HubCluster;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -41,6 +42,12 @@ final class Reaper implements MembershipListener {
         "hub member left: {} ({} members)",
         event.getMember().getAddress(),
         event.getMembers().size());
+    // Its entries stop counting at once (listings and take-overs look at the members); removing
+    // them, which announces that its agents left, is one survivor's work.
+    vertx.setTimer(Math.max(1, HubCluster.cleanUpDelayMs(event)), t -> remove(gone));
+  }
+
+  private void remove(String gone) {
     vertx
         .executeBlocking(
             () -> {

@@ -1,5 +1,6 @@
 package io.dialback.hub.registry;
 
+import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.map.IMap;
@@ -35,6 +36,30 @@ final class RenewOwn implements EntryProcessor<String, String, String> {
    */
   static Map<String, String> renewAll(IMap<String, String> map, String member, long leaseMs) {
     return map.executeOnEntries(new RenewOwn(member, leaseMs), new OfMember(member));
+  }
+
+  /**
+   * The entries {@code member} stored (name → value), as {@link #renewAll} returns them, read where
+   * they live and left as they are: no write, so no backup operation and no update event per entry.
+   * Blocks.
+   */
+  static Map<String, String> findAll(IMap<String, String> map, String member) {
+    return map.executeOnEntries(new Find(), new OfMember(member));
+  }
+
+  /** Reads the entries the predicate selects. */
+  private static final class Find implements EntryProcessor<String, String, String>, ReadOnly {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String process(Map.Entry<String, String> entry) {
+      return entry.getValue();
+    }
+
+    @Override
+    public EntryProcessor<String, String, String> getBackupProcessor() {
+      return null;
+    }
   }
 
   @Override
