@@ -157,6 +157,7 @@ public final class FleetBench implements Callable<Integer> {
         }
         double idleFleets = ProcessBench.cores(fleet, IDLE_LOOK);
         double idleHubs = ProcessBench.cores(List.of(hubs), IDLE_LOOK);
+        ListingCost listing = ListingCost.measure(any, List.of(hubs), 5);
         long heapBefore = hubs[0].heapUsed(true) >> 20;
         List<String> probe = new ArrayList<>(onHub1.subList(0, Math.min(sample, onHub1.size())));
 
@@ -290,7 +291,8 @@ public final class FleetBench implements Callable<Integer> {
             rss,
             startMs,
             idleFleets,
-            idleHubs);
+            idleHubs,
+            listing);
       } finally {
         // The fleets first, then the hubs with SIGTERM, so that a profiler in them writes out.
         for (int i = processes.size() - 1; i >= 0; i--) {

@@ -23,7 +23,8 @@ final class FleetReport {
       long rssAfterMib,
       long startMs,
       double idleFleetCores,
-      double idleHubCores) {}
+      double idleHubCores,
+      ListingCost listing) {}
 
   /** One run's line on the console. */
   static String summary(int run, Run r, int sample) {
@@ -31,7 +32,8 @@ final class FleetReport {
         Locale.ROOT,
         "run %d: %d agents moved; all listed once on both survivors after %d ms, a sample of %d"
             + " answered from both after %d ms; peak %d logins/s; heap %d → %d MiB; idle before"
-            + " the kill: fleets %.2f cores, hubs %.2f",
+            + " the kill: fleets %.2f cores, hubs %.2f; a whole listing %.0f ms, %.0f ms of the"
+            + " hubs' CPU",
         run,
         r.moved(),
         r.listedMs(),
@@ -41,7 +43,9 @@ final class FleetReport {
         r.heapBeforeMib(),
         r.heapAfterMib(),
         r.idleFleetCores(),
-        r.idleHubCores());
+        r.idleHubCores(),
+        r.listing().ms(),
+        r.listing().hubCpuMs());
   }
 
   static String markdown(
@@ -78,8 +82,10 @@ final class FleetReport {
                 + " fastest rate at which hub 1's agents reappeared in the list, over half-second"
                 + " looks or longer. Heap is used heap after a full GC (`jcmd`). Idle cores: what the"
                 + " fleet processes and the three hubs kept busy over 5 s before the kill, everything"
-                + " connected and no call made (`/proc/<pid>/stat`). Each run starts a fresh"
-                + " cluster.%n%n",
+                + " connected and no call made (`/proc/<pid>/stat`). A listing: one"
+                + " `hub.agents.list` of the whole fleet from hub 2 before the kill, as the caller"
+                + " sees it and in the three hubs' CPU time (mean of five in a row). Each run starts"
+                + " a fresh cluster.%n%n",
             hubHeap,
             agents,
             fleets,
@@ -89,8 +95,8 @@ final class FleetReport {
     md.append(
         "| run | agents on hub 1 | all listed once, ms | sample answering, ms | peak logins/s |"
             + " hub 1 heap before, MiB | survivors' heap after, MiB | survivors' RSS, MiB |"
-            + " idle cores, fleets / hubs |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " idle cores, fleets / hubs | a listing, ms / hubs' CPU ms |\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     int i = 0;
     List<Long> listed = new ArrayList<>();
     List<Long> answered = new ArrayList<>();
@@ -98,7 +104,7 @@ final class FleetReport {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %d | %,d | %s | %s | %,d | %d | %d | %d | %.2f / %.2f |%n",
+              "| %d | %,d | %s | %s | %,d | %d | %d | %d | %.2f / %.2f | %.0f / %.0f |%n",
               ++i,
               r.moved(),
               r.listedMs() < 0
@@ -112,7 +118,9 @@ final class FleetReport {
               r.heapAfterMib(),
               r.rssAfterMib(),
               r.idleFleetCores(),
-              r.idleHubCores()));
+              r.idleHubCores(),
+              r.listing().ms(),
+              r.listing().hubCpuMs()));
       listed.add(r.listedMs() < 0 ? Long.MAX_VALUE : r.listedMs());
       answered.add(r.answeredMs() < 0 ? Long.MAX_VALUE : r.answeredMs());
     }

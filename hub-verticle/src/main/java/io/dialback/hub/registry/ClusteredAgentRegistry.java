@@ -14,7 +14,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +65,8 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
   private final HolderWait holders;
 
   private final AtomicReference<Future<List<AgentRecord>>> listing = new AtomicReference<>();
+
+  private final Listing listed = new Listing();
   private UUID entryListener;
   private UUID membershipListener;
   private UUID lifecycleListener;
@@ -281,16 +282,7 @@ public final class ClusteredAgentRegistry implements AgentRegistry {
    * agents are not connected meanwhile.
    */
   private List<AgentRecord> queryAll() {
-    Set<String> members = memberIds();
-    List<AgentRecord> all = new ArrayList<>();
-    for (String stored : map.values()) {
-      JsonObject json = new JsonObject(stored);
-      if (members.contains(json.getString("member"))) {
-        all.add(AgentRecord.fromStored(json));
-      }
-    }
-    all.sort(Comparator.comparing(AgentRecord::name));
-    return all;
+    return listed.read(map.values(), memberIds());
   }
 
   /**

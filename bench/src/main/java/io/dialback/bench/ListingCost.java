@@ -1,0 +1,31 @@
+package io.dialback.bench;
+
+import io.dialback.api.Dialback;
+import io.dialback.testkit.JavaProcess;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What one {@code hub.agents.list} of a whole fleet costs, averaged over a few listings one after
+ * another: its time as the caller sees it, and the CPU time the hubs spent meanwhile ({@code
+ * /proc}), every hub's, as a listing reads the registry from all of them.
+ */
+record ListingCost(double ms, double hubCpuMs) {
+  static ListingCost measure(Dialback hub, List<JavaProcess> hubs, int times) throws Exception {
+    hub.agents().await(30, TimeUnit.SECONDS); // warm
+    double cpu0 = 0;
+    for (JavaProcess p : hubs) {
+      cpu0 += ProcessBench.cpuSeconds(p.pid());
+    }
+    long t0 = System.nanoTime();
+    for (int i = 0; i < times; i++) {
+      hub.agents().await(30, TimeUnit.SECONDS);
+    }
+    double ms = (System.nanoTime() - t0) / 1e6 / times;
+    double cpu1 = 0;
+    for (JavaProcess p : hubs) {
+      cpu1 += ProcessBench.cpuSeconds(p.pid());
+    }
+    return new ListingCost(ms, (cpu1 - cpu0) * 1000 / times);
+  }
+}
