@@ -151,6 +151,30 @@ class BridgeClientScriptedTest {
   }
 
   @Test
+  void unansweredRequestsWithDifferentTimeoutsEachTimeOutInTurn() throws Exception {
+    connect(options().build());
+    hub.script = (c, f) -> f.type() == FrameType.SEND && f.address().startsWith("svc.lost");
+    // One timer per connection, set for the earliest deadline: the short request, sent second,
+    // moves it earlier; when it fires, the long one is still waiting and sets it again.
+    long start = System.nanoTime();
+    Future<BridgeMessage> slow =
+        client.request("svc.lost.slow", "x", Duration.ofMillis(1_500), null);
+    Future<BridgeMessage> quick =
+        client.request("svc.lost.quick", "x", Duration.ofMillis(200), null);
+    assertThatThrownBy(() -> quick.await(10, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(
+            ReplyException.class, e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.TIMEOUT));
+    long quickMs = (System.nanoTime() - start) / 1_000_000;
+    assertThat(slow.isComplete()).as("the long request still waits").isFalse();
+    assertThatThrownBy(() -> slow.await(10, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(
+            ReplyException.class, e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.TIMEOUT));
+    long slowMs = (System.nanoTime() - start) / 1_000_000;
+    assertThat(quickMs).isLessThan(slowMs);
+    assertThat(slowMs).as("each in its time, not at the first one's").isLessThan(8_000);
+  }
+
+  @Test
   void itFailsOverToTheNextHubOfItsList() throws Exception {
     int closed = Ports.free(); // nothing listens there
     connect(

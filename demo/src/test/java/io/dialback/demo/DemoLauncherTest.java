@@ -52,6 +52,9 @@ class DemoLauncherTest {
             Map.of(),
             tmp.resolve("logs"))) {
       demo.awaitLog("dialback demo: hub on 127.0.0.1:" + port, Duration.ofSeconds(60));
+      // The admin endpoints are printed last: read the text once they are (a look right after
+      // the first line of the banner could come before the rest was written).
+      demo.awaitLog("127.0.0.1:" + adminPort + "/metrics", Duration.ofSeconds(10));
       assertThat(demo.logText())
           .contains("shell --hub 127.0.0.1:" + port + " --token " + token + " list")
           .contains("http://127.0.0.1:" + adminPort + "/metrics");

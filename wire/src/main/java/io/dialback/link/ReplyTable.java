@@ -72,6 +72,19 @@ public final class ReplyTable<E> {
     }
   }
 
+  /** The earliest deadline of the entries ({@code System.nanoTime}); call only when not empty. */
+  public long earliestDeadline() {
+    Iterator<Slot<E>> it = slots.values().iterator();
+    long earliest = it.next().deadlineNanos();
+    while (it.hasNext()) {
+      long d = it.next().deadlineNanos();
+      if (d - earliest < 0) {
+        earliest = d;
+      }
+    }
+    return earliest;
+  }
+
   /** Takes out every entry (the connection is gone) and hands each to {@code each}. */
   public void drain(BiConsumer<String, E> each) {
     List<Map.Entry<String, Slot<E>>> all = new ArrayList<>(slots.entrySet());

@@ -29,6 +29,22 @@ class ReplyTableTest {
   }
 
   @Test
+  void theEarliestDeadlineIsFoundWhateverTheOrderAndAcrossTheClocksWrap() {
+    ReplyTable<String> table = new ReplyTable<>();
+    table.put("a", "A", 300);
+    table.put("b", "B", 100);
+    table.put("c", "C", 200);
+    assertThat(table.earliestDeadline()).isEqualTo(100);
+    table.remove("b");
+    assertThat(table.earliestDeadline()).isEqualTo(200);
+    // System.nanoTime may wrap: a deadline just past Long.MAX_VALUE is later, not earlier.
+    ReplyTable<String> wrapping = new ReplyTable<>();
+    wrapping.put("late", "L", Long.MIN_VALUE + 10);
+    wrapping.put("soon", "S", Long.MAX_VALUE - 10);
+    assertThat(wrapping.earliestDeadline()).isEqualTo(Long.MAX_VALUE - 10);
+  }
+
+  @Test
   void inOrderExpiryStopsAtTheFirstEntryNotYetDue() {
     ReplyTable<String> table = new ReplyTable<>();
     table.put("a", "A", 100);
