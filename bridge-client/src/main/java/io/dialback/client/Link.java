@@ -67,8 +67,7 @@ final class Link {
   private long nextReplyId;
   private long lastHeardNanos = System.nanoTime();
   private long keepalive = -1;
-  private long sweep = -1;
-  private long sweepAtNanos;
+  private final OverdueTimer overdue;
   private boolean binary;
   private boolean ended;
 
@@ -82,6 +81,7 @@ final class Link {
     this.hub = hub;
     this.options = options;
     this.gate = new RequestGate(client.vertx());
+    this.overdue = new OverdueTimer(client.vertx(), this::sweepOverdue);
     this.outbox =
         new Outbox(
             client.context(),
@@ -208,8 +208,8 @@ final class Link {
     Promise<BridgeMessage> promise = Promise.promise();
     long deadline = System.nanoTime() + (timeout.toMillis() + TIMEOUT_GRACE_MS) * 1_000_000;
     pending.put(replyAddress, new Pending(promise, timeout.toMillis(), address), deadline);
-    if (!ended && (sweep == -1 || deadline - sweepAtNanos < 0)) {
-      sweepAt(deadline);
+    if (!ended) {
+      overdue.waitsUntil(deadline);
     }
     write(frame);
     return promise.future();
@@ -352,30 +352,6 @@ final class Link {
     }
   }
 
-  /**
-   * No timer per request, nor a sweep that runs for ever: one timer per connection, set for the
-   * earliest deadline of what waits, fails what is overdue and sets itself for the next. A sweep
-   * ten times a second on every connection kept 5,000 idle agents in one process 1.6 cores busy;
-   * and while a storm's reconnecting agents waited seconds for their logins, the sweeps that their
-   * waiting requests kept running were 11 % of a fleet process's samples (JFR).
-   */
-  private void sweepAt(long deadlineNanos) {
-    client.vertx().cancelTimer(sweep);
-    sweepAtNanos = deadlineNanos;
-    long ms = Math.max(1, (deadlineNanos - System.nanoTime() + 999_999) / 1_000_000);
-    sweep =
-        client
-            .vertx()
-            .setTimer(
-                ms,
-                t -> {
-                  if (t == sweep) {
-                    sweep = -1;
-                    sweepOverdue();
-                  }
-                });
-  }
-
   private void sweepOverdue() {
     pending.expire(
         System.nanoTime(),
@@ -393,7 +369,7 @@ final class Link {
                           + p.address()));
         });
     if (!pending.isEmpty() && !ended) {
-      sweepAt(pending.earliestDeadline());
+      overdue.waitsUntil(pending.earliestDeadline());
     }
   }
 
@@ -404,7 +380,7 @@ final class Link {
     }
     ended = true;
     client.vertx().cancelTimer(keepalive);
-    client.vertx().cancelTimer(sweep);
+    overdue.cancel();
     outbox.close();
     failAll(FailureCode.UNAVAILABLE.exception(reason));
     owner.onLost(this, reason);

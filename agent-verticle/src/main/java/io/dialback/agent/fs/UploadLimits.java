@@ -43,4 +43,35 @@ public record UploadLimits(
   boolean tooLarge(long bytes) {
     return maxBytes > 0 && bytes > maxBytes;
   }
+
+  /**
+   * Why a caller with {@code mine} uploads in progress, of {@code all} on the agent, cannot start
+   * one more, naming the bound; null if it can.
+   */
+  String noSlot(String owner, int mine, int all) {
+    if (mine >= maxPerCaller) {
+      return (owner.isEmpty() ? "this caller" : "caller " + owner)
+          + " has "
+          + mine
+          + " uploads in progress, the most one caller may have (fs.maxUploadsPerCaller = "
+          + maxPerCaller
+          + "); finish one first";
+    }
+    if (all >= maxUploads) {
+      return all
+          + " uploads are in progress on this agent, the most it takes (fs.maxUploads = "
+          + maxUploads
+          + "); try again later";
+    }
+    return null;
+  }
+
+  /** Why an upload that would reach {@code bytes} is refused. */
+  String whyTooLarge(long bytes) {
+    return "it would reach "
+        + bytes
+        + " bytes, more than this agent takes (fs.maxUploadBytes = "
+        + maxBytes
+        + ")";
+  }
 }

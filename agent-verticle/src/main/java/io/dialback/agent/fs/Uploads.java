@@ -155,7 +155,7 @@ final class Uploads {
         fail(
             msg,
             FailureCode.TOO_LARGE,
-            "the upload of " + path + " is refused: " + tooLarge(data.length));
+            "the upload of " + path + " is refused: " + limits.whyTooLarge(data.length));
         return;
       }
       String full = noSlot(owner, upload);
@@ -196,7 +196,7 @@ final class Uploads {
           "expected the chunk at offset " + upload.expected + " of " + path + ", got " + offset);
       return;
     } else if (limits.tooLarge(offset + data.length)) {
-      String reason = tooLarge(offset + data.length);
+      String reason = limits.whyTooLarge(offset + data.length);
       end(upload, reason);
       fail(msg, FailureCode.TOO_LARGE, "the upload of " + path + " is abandoned: " + reason);
       return;
@@ -298,29 +298,7 @@ final class Uploads {
         }
       }
     }
-    if (mine >= limits.maxPerCaller()) {
-      return (owner.isEmpty() ? "this caller" : "caller " + owner)
-          + " has "
-          + mine
-          + " uploads in progress, the most one caller may have (fs.maxUploadsPerCaller = "
-          + limits.maxPerCaller()
-          + "); finish one first";
-    }
-    if (all >= limits.maxUploads()) {
-      return all
-          + " uploads are in progress on this agent, the most it takes (fs.maxUploads = "
-          + limits.maxUploads()
-          + "); try again later";
-    }
-    return null;
-  }
-
-  private String tooLarge(long bytes) {
-    return "it would reach "
-        + bytes
-        + " bytes, more than this agent takes (fs.maxUploadBytes = "
-        + limits.maxBytes()
-        + ")";
+    return limits.noSlot(owner, mine, all);
   }
 
   private static void fail(Message<?> msg, FailureCode code, String detail) {
