@@ -12,8 +12,8 @@ import java.util.Set;
 /**
  * Reads the registry's stored entries into a listing, re-using what the previous listing parsed:
  * most entries are unchanged from one listing to the next, and parsing every one (10,000 each time)
- * was most of a listing's work. One listing at a time ({@link ClusteredAgentRegistry#list} runs
- * them so).
+ * was 40 % of a listing's worker time during a storm (JFR). One listing at a time ({@link
+ * ClusteredAgentRegistry#list} runs them so).
  */
 final class Listing {
   private record Read(String member, AgentRecord record) {}
