@@ -155,8 +155,8 @@ public final class FleetBench implements Callable<Integer> {
             onHub1.add(a.name());
           }
         }
-        double idleFleets = ProcessBench.cores(fleet, IDLE_LOOK);
-        double idleHubs = ProcessBench.cores(List.of(hubs), IDLE_LOOK);
+        double idleFleets = CpuTime.cores(fleet, IDLE_LOOK);
+        double idleHubs = CpuTime.cores(List.of(hubs), IDLE_LOOK);
         ListingCost listing = ListingCost.measure(any, List.of(hubs), 5);
         long heapBefore = hubs[0].heapUsed(true) >> 20;
         List<String> probe = new ArrayList<>(onHub1.subList(0, Math.min(sample, onHub1.size())));

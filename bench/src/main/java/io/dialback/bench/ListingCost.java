@@ -13,19 +13,12 @@ import java.util.concurrent.TimeUnit;
 record ListingCost(double ms, double hubCpuMs) {
   static ListingCost measure(Dialback hub, List<JavaProcess> hubs, int times) throws Exception {
     hub.agents().await(30, TimeUnit.SECONDS); // warm
-    double cpu0 = 0;
-    for (JavaProcess p : hubs) {
-      cpu0 += ProcessBench.cpuSeconds(p.pid());
-    }
+    double cpu0 = CpuTime.seconds(hubs);
     long t0 = System.nanoTime();
     for (int i = 0; i < times; i++) {
       hub.agents().await(30, TimeUnit.SECONDS);
     }
     double ms = (System.nanoTime() - t0) / 1e6 / times;
-    double cpu1 = 0;
-    for (JavaProcess p : hubs) {
-      cpu1 += ProcessBench.cpuSeconds(p.pid());
-    }
-    return new ListingCost(ms, (cpu1 - cpu0) * 1000 / times);
+    return new ListingCost(ms, (CpuTime.seconds(hubs) - cpu0) * 1000 / times);
   }
 }

@@ -73,7 +73,7 @@ final class MetricsCost {
           IN_FLIGHT,
           warmup,
           Duration.ofMillis(1));
-      double cpu0 = ProcessBench.cpuSeconds(hub.pid());
+      double cpu0 = CpuTime.seconds(hub.pid());
       Load.Result r =
           Load.run(
               client.context(),
@@ -81,7 +81,7 @@ final class MetricsCost {
               IN_FLIGHT,
               Duration.ZERO,
               measure);
-      double cpu = ProcessBench.cpuSeconds(hub.pid()) - cpu0;
+      double cpu = CpuTime.seconds(hub.pid()) - cpu0;
       client.close().await(10, TimeUnit.SECONDS);
       Setups.close(vertx);
       return new Run(r, cpu);

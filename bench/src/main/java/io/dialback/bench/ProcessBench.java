@@ -85,9 +85,9 @@ final class ProcessBench {
         for (int inFlight : new int[] {1, 64}) {
           if (!tls && !ws) {
             loadInHub(client, warmup, Duration.ofMillis(1), inFlight);
-            double cpu0 = cpuSeconds(hub.pid());
+            double cpu0 = CpuTime.seconds(hub.pid());
             Load.Result r = loadInHub(client, Duration.ZERO, measure, inFlight);
-            double cpu = cpuSeconds(hub.pid()) - cpu0;
+            double cpu = CpuTime.seconds(hub.pid()) - cpu0;
             report.call(name + ": hub → agent", key + ".hub-agent", inFlight, r, cpu, r.calls());
           }
           long[] seq = {0};
@@ -254,9 +254,9 @@ final class ProcessBench {
       Supplier<Future<?>> call)
       throws Exception {
     Load.run(context, call, inFlight, warmup, Duration.ofMillis(1));
-    double cpu0 = cpuSeconds(hubPid);
+    double cpu0 = CpuTime.seconds(hubPid);
     Load.Result r = Load.run(context, call, inFlight, Duration.ZERO, measure);
-    double cpu = cpuSeconds(hubPid) - cpu0;
+    double cpu = CpuTime.seconds(hubPid) - cpu0;
     report.call(label, key, inFlight, r, cpu, r.calls());
   }
 
@@ -360,29 +360,6 @@ final class ProcessBench {
           (java.security.cert.X509Certificate)
               java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
-  }
-
-  /** User and system CPU time of process {@code pid} so far, in seconds. */
-  /** Cores that {@code processes} kept busy together over {@code look}. */
-  static double cores(List<JavaProcess> processes, Duration look) throws Exception {
-    double before = 0;
-    for (JavaProcess p : processes) {
-      before += cpuSeconds(p.pid());
-    }
-    Thread.sleep(look.toMillis());
-    double after = 0;
-    for (JavaProcess p : processes) {
-      after += cpuSeconds(p.pid());
-    }
-    return (after - before) / (look.toMillis() / 1000.0);
-  }
-
-  static double cpuSeconds(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    // After the command: state is field 3; utime and stime are fields 14 and 15 (1-based).
-    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    return ticks / 100.0; // CLK_TCK is 100 on Linux
   }
 
   void stopAll() throws InterruptedException {
