@@ -3,6 +3,7 @@ package io.dialback.hub.cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
@@ -85,6 +86,15 @@ public final class HubCluster {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(cfg.members());
     config.getJetConfig().setEnabled(false);
+    // Our entry processors and predicates travel as a type id and their fields (RouteTypes). Java
+    // deserialization reads only the classes Hazelcast's default filter allows (the JDK's and its
+    // own, no known gadget): none of ours, so one sent that way fails in every cluster test.
+    config
+        .getSerializationConfig()
+        .setJavaSerializationFilterConfig(new JavaSerializationFilterConfig())
+        .addDataSerializableFactory(RouteTypes.FACTORY_ID, new RouteTypes())
+        .addDataSerializableFactoryClass(
+            RouteTypes.REGISTRY_FACTORY_ID, "io.dialback.hub.registry.RegistryTypes");
 
     // What vertx-hazelcast's own default-cluster.xml configures, which we replace.
     config.addMultiMapConfig(

@@ -1,6 +1,10 @@
 package io.dialback.hub.cluster;
 
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -10,12 +14,16 @@ import java.util.Map;
  * while it is still its own, so that a hub an agent left cannot undo the route of the hub the agent
  * moved to.
  */
-final class SetRoute implements EntryProcessor<String, String, Boolean> {
+final class SetRoute
+    implements EntryProcessor<String, String, Boolean>, IdentifiedDataSerializable {
   private static final long serialVersionUID = 1L;
 
-  private final String node;
-  private final String route;
-  private final boolean claim;
+  private String node;
+  private String route;
+  private boolean claim;
+
+  /** For {@link RouteTypes}. */
+  SetRoute() {}
 
   /**
    * @param route the stored route ({@link StoredRoute#encode}), or null for none
@@ -43,5 +51,29 @@ final class SetRoute implements EntryProcessor<String, String, Boolean> {
       return true;
     }
     return false;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeString(node);
+    out.writeString(route);
+    out.writeBoolean(claim);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    node = in.readString();
+    route = in.readString();
+    claim = in.readBoolean();
+  }
+
+  @Override
+  public int getFactoryId() {
+    return RouteTypes.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return RouteTypes.SET_ROUTE;
   }
 }

@@ -1,6 +1,10 @@
 package io.dialback.hub.cluster;
 
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.query.Predicate;
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -38,9 +42,12 @@ record StoredRoute(String node, Set<String> addresses) {
   }
 
   /** Selects the routes stored by one node. */
-  static final class OfNode implements Predicate<String, String> {
+  static final class OfNode implements Predicate<String, String>, IdentifiedDataSerializable {
     private static final long serialVersionUID = 1L;
-    private final String node;
+    private String node;
+
+    /** For {@link RouteTypes}. */
+    OfNode() {}
 
     OfNode(String node) {
       this.node = node;
@@ -50,6 +57,26 @@ record StoredRoute(String node, Set<String> addresses) {
     public boolean apply(Map.Entry<String, String> entry) {
       String stored = entry.getValue();
       return stored != null && node.equals(nodeOf(stored));
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeString(node);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      node = in.readString();
+    }
+
+    @Override
+    public int getFactoryId() {
+      return RouteTypes.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+      return RouteTypes.OF_NODE;
     }
   }
 }

@@ -2,7 +2,11 @@ package io.dialback.hub.registry;
 
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -15,12 +19,16 @@ import java.util.concurrent.TimeUnit;
  * a worker thread, and after a hub died with 1,000 agents, every one of them took that path while
  * the dead hub's partitions changed owners.
  */
-final class BindIfFree implements EntryProcessor<String, String, String> {
+final class BindIfFree
+    implements EntryProcessor<String, String, String>, IdentifiedDataSerializable {
   private static final long serialVersionUID = 1L;
 
-  private final String stored;
-  private final long leaseMs;
-  private final Set<String> members;
+  private String stored;
+  private long leaseMs;
+  private Set<String> members;
+
+  /** For {@link RegistryTypes}. */
+  BindIfFree() {}
 
   /**
    * @param members the ids of the cluster's members as the binding hub sees them
@@ -45,5 +53,36 @@ final class BindIfFree implements EntryProcessor<String, String, String> {
       ((ExtendedMapEntry<String, String>) entry).setValue(stored, leaseMs, TimeUnit.MILLISECONDS);
     }
     return null;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeString(stored);
+    out.writeLong(leaseMs);
+    out.writeInt(members.size());
+    for (String m : members) {
+      out.writeString(m);
+    }
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    stored = in.readString();
+    leaseMs = in.readLong();
+    String[] read = new String[in.readInt()];
+    for (int i = 0; i < read.length; i++) {
+      read[i] = in.readString();
+    }
+    members = Set.of(read);
+  }
+
+  @Override
+  public int getFactoryId() {
+    return RegistryTypes.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return RegistryTypes.BIND_IF_FREE;
   }
 }

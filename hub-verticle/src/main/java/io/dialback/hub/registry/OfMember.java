@@ -1,7 +1,11 @@
 package io.dialback.hub.registry;
 
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.query.Predicate;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -9,10 +13,13 @@ import java.util.Map;
  * that a departed hub's agents are removed in one pass over the map's partitions, not one round
  * trip per agent.
  */
-final class OfMember implements Predicate<String, String> {
+final class OfMember implements Predicate<String, String>, IdentifiedDataSerializable {
   private static final long serialVersionUID = 1L;
 
-  private final String member;
+  private String member;
+
+  /** For {@link RegistryTypes}. */
+  OfMember() {}
 
   OfMember(String member) {
     this.member = member;
@@ -29,5 +36,25 @@ final class OfMember implements Predicate<String, String> {
     return stored != null
         && stored.contains(member)
         && member.equals(new JsonObject(stored).getString("member"));
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeString(member);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    member = in.readString();
+  }
+
+  @Override
+  public int getFactoryId() {
+    return RegistryTypes.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return RegistryTypes.OF_MEMBER;
   }
 }

@@ -4,6 +4,10 @@ import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.map.IMap;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -14,11 +18,14 @@ import java.util.concurrent.TimeUnit;
  * two loaded cores, and held up logins). Returns each entry's value, so the hub can tell which of
  * its names it still holds: one it holds no more is absent from the answer.
  */
-final class RenewOwn implements EntryProcessor<String, String, String> {
+final class RenewOwn implements EntryProcessor<String, String, String>, IdentifiedDataSerializable {
   private static final long serialVersionUID = 1L;
 
-  private final String member;
-  private final long leaseMs;
+  private String member;
+  private long leaseMs;
+
+  /** For {@link RegistryTypes}. */
+  RenewOwn() {}
 
   RenewOwn(String member, long leaseMs) {
     this.member = member;
@@ -48,7 +55,8 @@ final class RenewOwn implements EntryProcessor<String, String, String> {
   }
 
   /** Reads the entries the predicate selects. */
-  private static final class Find implements EntryProcessor<String, String, String>, ReadOnly {
+  static final class Find
+      implements EntryProcessor<String, String, String>, ReadOnly, IdentifiedDataSerializable {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -60,6 +68,22 @@ final class RenewOwn implements EntryProcessor<String, String, String> {
     public EntryProcessor<String, String, String> getBackupProcessor() {
       return null;
     }
+
+    @Override
+    public void writeData(ObjectDataOutput out) {}
+
+    @Override
+    public void readData(ObjectDataInput in) {}
+
+    @Override
+    public int getFactoryId() {
+      return RegistryTypes.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+      return RegistryTypes.FIND;
+    }
   }
 
   @Override
@@ -69,5 +93,27 @@ final class RenewOwn implements EntryProcessor<String, String, String> {
       ((ExtendedMapEntry<String, String>) entry).setValue(current, leaseMs, TimeUnit.MILLISECONDS);
     }
     return current;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeString(member);
+    out.writeLong(leaseMs);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    member = in.readString();
+    leaseMs = in.readLong();
+  }
+
+  @Override
+  public int getFactoryId() {
+    return RegistryTypes.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return RegistryTypes.RENEW_OWN;
   }
 }
