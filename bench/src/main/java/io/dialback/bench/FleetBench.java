@@ -4,13 +4,10 @@ import io.dialback.api.AgentInfo;
 import io.dialback.api.Dialback;
 import io.dialback.client.BridgeClient;
 import io.dialback.client.ClientOptions;
-import io.dialback.testkit.HubConf;
 import io.dialback.testkit.JavaProcess;
-import io.dialback.testkit.Ports;
 import io.dialback.testkit.TestFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +39,7 @@ import picocli.CommandLine.Option;
     versionProvider = BenchMain.Version.class,
     description = "Kills one of three hubs under a fleet of agents and times the recovery.")
 public final class FleetBench implements Callable<Integer> {
-  private static final String CLIENT_TOKEN = "fleet-bench-client";
-  private static final String FLEET_TOKEN = "fleet-bench-agents";
-  private static final String PREFIX = "edge-";
+  private static final String PREFIX = FleetParties.PREFIX;
   private static final Duration POLL = Duration.ofMillis(200);
 
   /** How long the idle fleet's and hubs' CPU is measured before the kill. */
@@ -54,6 +49,9 @@ public final class FleetBench implements Callable<Integer> {
    * Agents each fleet process starts a second: the fleet enrols gradually; the kill is measured.
    */
   private static final int START_RATE = 250;
+
+  /** Agents the rehearsal fleet starts a second: about the rate at which moved agents return. */
+  private static final int REHEARSAL_RATE = 2000;
 
   @Option(names = "--agents", description = "Agents in all (default: ${DEFAULT-VALUE}).")
   int agents = 10_000;
@@ -72,6 +70,27 @@ public final class FleetBench implements Callable<Integer> {
           "Moved agents that must answer from every survivor (default: ${DEFAULT-VALUE}).")
   int sample = 100;
 
+  @Option(
+      names = "--warm-listings",
+      description =
+          "Listings asked of each survivor before the kill, so that the listings which time the"
+              + " recovery run compiled code (default: ${DEFAULT-VALUE}).")
+  int warmListings = 40;
+
+  @Option(
+      names = "--rehearsal",
+      description =
+          "Agents of a fleet process that logs in and is killed before the measured kill, so that"
+              + " the hubs run the storm's code compiled, as hubs that have served a while do"
+              + " (default: a third of --agents; 0: none).")
+  Integer rehearsal;
+
+  @Option(
+      names = "--fleet-jit",
+      description =
+          "The fleet processes' JIT: c1 (the C1 compiler only) or full (default: ${DEFAULT-VALUE}).")
+  String fleetJit = "c1";
+
   @Option(names = "--hub-heap", description = "Each hub's -Xmx (default: ${DEFAULT-VALUE}).")
   String hubHeap = "512m";
 
@@ -89,13 +108,28 @@ public final class FleetBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (rehearsal == null) {
+      rehearsal = agents / 3;
+    }
     List<FleetReport.Run> done = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
       FleetReport.Run r = new Cluster().run();
       System.out.println(FleetReport.summary(i + 1, r, sample));
       done.add(r);
     }
-    String md = FleetReport.markdown(done, agents, fleets, START_RATE, sample, POLL, hubHeap);
+    String md =
+        FleetReport.markdown(
+            done,
+            new FleetReport.Setup(
+                agents,
+                fleets,
+                START_RATE,
+                sample,
+                POLL,
+                hubHeap,
+                fleetJit,
+                warmListings,
+                rehearsal));
     System.out.print(md);
     Sections.write(out, "fleet-bench", md);
     System.out.println("wrote the Fleet section of " + out.toAbsolutePath());
@@ -106,9 +140,7 @@ public final class FleetBench implements Callable<Integer> {
   private final class Cluster {
     final Path dir = Files.createTempDirectory("dialback-fleet-bench");
     final Path logs = keepLogs != null ? keepLogs : dir.resolve("logs");
-    final int[] bridgePorts = {Ports.free(), Ports.free(), Ports.free()};
-    final int[] clusterPorts = {Ports.free(), Ports.free(), Ports.free()};
-    final List<JavaProcess> processes = new ArrayList<>();
+    final FleetParties parties = new FleetParties(dir, logs, hubHeap, fleetJit);
     final Vertx vertx = Vertx.vertx();
 
     Cluster() throws Exception {}
@@ -118,7 +150,7 @@ public final class FleetBench implements Callable<Integer> {
       try {
         JavaProcess[] hubs = new JavaProcess[3];
         for (int i = 0; i < 3; i++) {
-          hubs[i] = hub(i);
+          hubs[i] = parties.hub(i);
         }
         for (JavaProcess hub : hubs) {
           hub.awaitLog("ready: .* in cluster", Duration.ofSeconds(90));
@@ -128,7 +160,13 @@ public final class FleetBench implements Callable<Integer> {
         int per = (agents + fleets - 1) / fleets;
         List<JavaProcess> fleet = new ArrayList<>();
         for (int f = 0; f < fleets; f++) {
-          fleet.add(fleet(f, root, Math.min(per, agents - f * per)));
+          fleet.add(
+              parties.fleet(
+                  "fleet" + f,
+                  root,
+                  PREFIX + f + "-",
+                  Math.min(per, agents - f * per),
+                  START_RATE));
         }
         for (JavaProcess p : fleet) {
           p.awaitLog("fleet: \\d+ of \\d+ agents connected", Duration.ofSeconds(600));
@@ -140,14 +178,14 @@ public final class FleetBench implements Callable<Integer> {
               BridgeClient.create(
                   vertx,
                   ClientOptions.builder()
-                      .hubs(List.of("127.0.0.1:" + bridgePorts[i]))
-                      .token(CLIENT_TOKEN)
+                      .hubs(List.of("127.0.0.1:" + parties.bridgePorts[i]))
+                      .token(FleetParties.CLIENT_TOKEN)
                       .build());
           c.connect().await(30, TimeUnit.SECONDS);
           survivors.put("hub" + (i + 1), Dialback.over(c).withTimeout(Duration.ofSeconds(10)));
         }
         Dialback any = survivors.get("hub2");
-        awaitAll(any, Duration.ofSeconds(300));
+        ListingCost.awaitAll(any, agents, Duration.ofSeconds(300));
         long startMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         List<String> onHub1 = new ArrayList<>();
         for (AgentInfo a : any.agents().await(30, TimeUnit.SECONDS)) {
@@ -155,6 +193,14 @@ public final class FleetBench implements Callable<Integer> {
             onHub1.add(a.name());
           }
         }
+        if (rehearsal > 0) { // a storm of logins and departures before the measured one
+          JavaProcess extra =
+              parties.fleet("rehearsal", root, PREFIX + "r-", rehearsal, REHEARSAL_RATE);
+          extra.awaitLog("fleet: \\d+ of \\d+ agents connected", Duration.ofSeconds(120));
+          extra.kill9();
+          ListingCost.awaitAll(any, agents, Duration.ofSeconds(120));
+        }
+        ListingCost.warm(survivors.values(), warmListings);
         double idleFleets = CpuTime.cores(fleet, IDLE_LOOK);
         double idleHubs = CpuTime.cores(List.of(hubs), IDLE_LOOK);
         ListingCost listing = ListingCost.measure(any, List.of(hubs), 5);
@@ -241,7 +287,7 @@ public final class FleetBench implements Callable<Integer> {
                               if (calls.get(k).succeeded()) {
                                 ok.add(asked.get(k));
                               } else if (calls.get(k).failed()) {
-                                String kind = kind(calls.get(k).cause());
+                                String kind = FleetReport.kind(calls.get(k).cause(), PREFIX);
                                 failures.merge(kind, 1, Integer::sum);
                                 lastOf.put(kind, ms(killed));
                               }
@@ -294,10 +340,7 @@ public final class FleetBench implements Callable<Integer> {
             idleHubs,
             listing);
       } finally {
-        // The fleets first, then the hubs with SIGTERM, so that a profiler in them writes out.
-        for (int i = processes.size() - 1; i >= 0; i--) {
-          processes.get(i).stop(Duration.ofSeconds(20));
-        }
+        parties.stopAll();
         vertx.close().await(20, TimeUnit.SECONDS);
         TestFiles.deleteTree(dir);
       }
@@ -310,85 +353,6 @@ public final class FleetBench implements Callable<Integer> {
     private Future<Look> look(Dialback hub, List<String> moved) {
       return hub.agents().timeout(10, TimeUnit.SECONDS).map(list -> Look.of(list, moved, agents));
     }
-
-    private void awaitAll(Dialback hub, Duration wait) throws Exception {
-      long end = System.nanoTime() + wait.toNanos();
-      int seen = 0;
-      while (System.nanoTime() < end) {
-        seen = hub.agents().await(30, TimeUnit.SECONDS).size();
-        if (seen == agents) {
-          return;
-        }
-        Thread.sleep(500);
-      }
-      throw new IllegalStateException("only " + seen + " of " + agents + " agents listed");
-    }
-
-    private JavaProcess hub(int i) throws Exception {
-      JsonObject conf =
-          HubConf.bare()
-              .client(CLIENT_TOKEN, "fleet-bench")
-              .agent(FLEET_TOKEN, PREFIX + "*")
-              .port(bridgePorts[i])
-              .put("name", "hub" + (i + 1))
-              .json()
-              .put(
-                  "cluster",
-                  HubConf.cluster(
-                      "fleet-bench-" + ProcessHandle.current().pid(),
-                      clusterPorts[i],
-                      clusterPorts));
-      Path file = Files.writeString(dir.resolve("hub" + (i + 1) + ".json"), conf.encodePrettily());
-      JavaProcess hub =
-          JavaProcess.start(
-              "hub" + (i + 1),
-              "io.dialback.hub.HubMain",
-              ProcessBench.jvm("hub" + (i + 1), List.of("-Xmx" + hubHeap)),
-              List.of("-conf", file.toString()),
-              Map.of(),
-              logs);
-      processes.add(hub);
-      return hub;
-    }
-
-    private JavaProcess fleet(int f, Path root, int count) throws Exception {
-      JsonArray hubs = new JsonArray();
-      for (int p : bridgePorts) {
-        hubs.add("127.0.0.1:" + p);
-      }
-      JsonObject conf =
-          new JsonObject()
-              .put("name", "template")
-              .put("hubs", hubs)
-              .put("token", FLEET_TOKEN)
-              .put("root", root.toString());
-      Path file = Files.writeString(dir.resolve("fleet" + f + ".json"), conf.encodePrettily());
-      JavaProcess p =
-          JavaProcess.start(
-              "fleet" + f,
-              "io.dialback.agent.cli.FleetMain",
-              ProcessBench.jvm("fleet" + f, List.of("-Xmx2g")),
-              List.of(
-                  "--conf",
-                  file.toString(),
-                  "--count",
-                  String.valueOf(count),
-                  "--prefix",
-                  PREFIX + f + "-",
-                  "--spread",
-                  "--rate",
-                  String.valueOf(START_RATE)),
-              Map.of(),
-              logs);
-      processes.add(p);
-      return p;
-    }
-  }
-
-  /** A failure's message without the agent's name, to count failures by cause. */
-  private static String kind(Throwable cause) {
-    String m = String.valueOf(cause.getMessage()).replaceAll(PREFIX + "[0-9-]+", "<agent>");
-    return m.length() > 60 ? m.substring(0, 60) : m;
   }
 
   private static long ms(long since) {

@@ -48,14 +48,34 @@ final class FleetReport {
         r.listing().hubCpuMs());
   }
 
-  static String markdown(
-      List<Run> done,
+  /** How the runs were set up. */
+  record Setup(
       int agents,
       int fleets,
       int startRate,
       int sample,
       Duration poll,
-      String hubHeap) {
+      String hubHeap,
+      String fleetJit,
+      int warmListings,
+      int rehearsal) {}
+
+  /**
+   * The fleet processes' JVM options for {@code jit}: {@code c1} compiles with C1 only. The fleets
+   * stand in for agents on machines of their own; on the benchmark's two cores their JIT compiler
+   * took a quarter of a core from the hubs in the storm after the kill (docs/clustering.md).
+   */
+  static List<String> fleetJvm(String jit) {
+    return switch (jit) {
+      case "c1" -> List.of("-Xmx2g", "-XX:TieredStopAtLevel=1");
+      case "full" -> List.of("-Xmx2g");
+      default -> throw new IllegalArgumentException("--fleet-jit is c1 or full, not " + jit);
+    };
+  }
+
+  static String markdown(List<Run> done, Setup setup) {
+    int agents = setup.agents();
+    int sample = setup.sample();
     StringBuilder md = new StringBuilder("## A hub killed under a fleet\n\n");
     md.append("Written by `io.dialback.bench.FleetBench` on ")
         .append(LocalDate.now())
@@ -68,6 +88,9 @@ final class FleetReport {
                 + agents
                 + " --runs "
                 + done.size()
+                + (setup.fleetJit().equals("c1") ? "" : " --fleet-jit " + setup.fleetJit())
+                + (setup.warmListings() == 40 ? "" : " --warm-listings " + setup.warmListings())
+                + (setup.rehearsal() == agents / 3 ? "" : " --rehearsal " + setup.rehearsal())
                 + "\n")
         .append("```\n\n");
     md.append(
@@ -84,14 +107,28 @@ final class FleetReport {
                 + " fleet processes and the three hubs kept busy over 5 s before the kill, everything"
                 + " connected and no call made (`/proc/<pid>/stat`). A listing: one"
                 + " `hub.agents.list` of the whole fleet from hub 2 before the kill, as the caller"
-                + " sees it and in the three hubs' CPU time (mean of five in a row). Each run starts"
-                + " a fresh cluster.%n%n",
-            hubHeap,
+                + " sees it and in the three hubs' CPU time (mean of five in a row). Before the kill,"
+                + " so that the hubs run compiled code, as hubs that have served a while do: %s,"
+                + " and %d listings asked of each survivor. The fleet processes stand in for agents"
+                + " on machines of their own and %s. Each run starts a fresh cluster.%n%n",
+            setup.hubHeap(),
             agents,
-            fleets,
-            startRate,
+            setup.fleets(),
+            setup.startRate(),
             sample,
-            poll.toMillis()));
+            setup.poll().toMillis(),
+            setup.rehearsal() > 0
+                ? String.format(
+                    Locale.ROOT,
+                    "a rehearsal (a fleet process of %,d more agents logs in at 2,000 a second and"
+                        + " is killed)",
+                    setup.rehearsal())
+                : "no rehearsal",
+            setup.warmListings(),
+            setup.fleetJit().equals("c1")
+                ? "compile with C1 only (`-XX:TieredStopAtLevel=1`), so their JIT takes less of"
+                    + " the hubs' cores"
+                : "run the JVM's full JIT"));
     md.append(
         "| run | agents on hub 1 | all listed once, ms | sample answering, ms | peak logins/s |"
             + " hub 1 heap before, MiB | survivors' heap after, MiB | survivors' RSS, MiB |"
@@ -142,5 +179,11 @@ final class FleetReport {
         median == Long.MAX_VALUE ? "—" : String.format(Locale.ROOT, "%.1f s", median / 1000.0),
         worst == Long.MAX_VALUE ? "—" : String.format(Locale.ROOT, "%.1f s", worst / 1000.0),
         worst <= 5000 ? "met" : "MISSED");
+  }
+
+  /** A failure's message without the agent's name, to count failures by cause. */
+  static String kind(Throwable cause, String agentPrefix) {
+    String m = String.valueOf(cause.getMessage()).replaceAll(agentPrefix + "[0-9-]+", "<agent>");
+    return m.length() > 60 ? m.substring(0, 60) : m;
   }
 }
