@@ -1,7 +1,11 @@
 package io.dialback.hub.cluster;
 
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
 import io.vertx.core.Completable;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -30,7 +34,9 @@ import java.util.function.Predicate;
  * the 620 ms of no-handler retries. Whoever sends in that window (a bridge connection, a hub link
  * falling back to the event bus, a clustered Vert.x service) now waits until the route arrives or
  * {@link #WAIT_MS} has passed. An agent that is not listed, is listed on a member that left, or
- * whose route is here but lacks the address, is answered at once, as before.
+ * whose route is here but lacks the address, is answered at once, as before. So is a look-up
+ * waiting for an agent whose registry entry goes meanwhile (it left before it was routed, or left
+ * and its route's removal came first): it used to wait out {@link #WAIT_MS}.
  */
 final class DueRoutes {
   /** The longest a look-up waits for a listed agent's route. */
@@ -56,8 +62,17 @@ final class DueRoutes {
 
   private final AtomicInteger count = new AtomicInteger();
 
-  /** Reads the agent registry's map of {@code hazelcast} (name → record and its member's id). */
-  DueRoutes(HazelcastInstance hazelcast) {
+  /**
+   * A {@code DueRoutes} that reads the agent registry's map of {@code hazelcast} (name → record and
+   * its member's id) and hears of the entries that go from it. Blocks (adds a listener).
+   */
+  static DueRoutes listening(HazelcastInstance hazelcast) {
+    DueRoutes due = new DueRoutes(hazelcast);
+    due.registry.addEntryListener(due.new Gone(), false);
+    return due;
+  }
+
+  private DueRoutes(HazelcastInstance hazelcast) {
     this.registry = hazelcast.getMap(HubCluster.AGENTS_MAP);
     this.isMember =
         uuid ->
@@ -109,6 +124,14 @@ final class DueRoutes {
               CompletableFuture.delayedExecutor(WAIT_MS, TimeUnit.MILLISECONDS)
                   .execute(() -> finish(name, w, List.of()));
               changed(name); // the route may have come while the registry was read
+              registry // and the entry may have gone before this waiter could hear of it
+                  .getAsync(name)
+                  .thenAccept(
+                      again -> {
+                        if (!listedOnMember(again)) {
+                          gone(name);
+                        }
+                      });
             });
   }
 
@@ -127,6 +150,28 @@ final class DueRoutes {
 
   /** {@code name}'s routes changed: the look-ups that now find one are answered. */
   void changed(String name) {
+    List<Waiter> now = waitersOf(name);
+    for (Waiter w : now) {
+      List<RegistrationInfo> found = w.lookUp.apply(w.address);
+      if (!found.isEmpty()) {
+        finish(name, w, found);
+      }
+    }
+  }
+
+  /**
+   * {@code name}'s registry entry went: its look-ups are answered with what they find now (none, as
+   * a rule), as a look-up made now would be.
+   */
+  void gone(String name) {
+    List<Waiter> now = waitersOf(name);
+    for (Waiter w : now) {
+      finish(name, w, w.lookUp.apply(w.address));
+    }
+  }
+
+  /** The look-ups waiting for {@code name} now. */
+  private List<Waiter> waitersOf(String name) {
     List<Waiter> now = new ArrayList<>();
     waiting.computeIfPresent(
         name,
@@ -134,11 +179,27 @@ final class DueRoutes {
           now.addAll(set);
           return set;
         });
-    for (Waiter w : now) {
-      List<RegistrationInfo> found = w.lookUp.apply(w.address);
-      if (!found.isEmpty()) {
-        finish(name, w, found);
-      }
+    return now;
+  }
+
+  /** Hears of registry entries that go: removed (the agent left), expired or evicted. */
+  private final class Gone
+      implements EntryRemovedListener<String, String>,
+          EntryExpiredListener<String, String>,
+          EntryEvictedListener<String, String> {
+    @Override
+    public void entryRemoved(EntryEvent<String, String> event) {
+      gone(event.getKey());
+    }
+
+    @Override
+    public void entryExpired(EntryEvent<String, String> event) {
+      gone(event.getKey());
+    }
+
+    @Override
+    public void entryEvicted(EntryEvent<String, String> event) {
+      gone(event.getKey());
     }
   }
 

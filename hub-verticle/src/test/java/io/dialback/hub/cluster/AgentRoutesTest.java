@@ -152,6 +152,37 @@ class AgentRoutesTest {
     }
   }
 
+  /**
+   * A call waiting for a listed agent's route is answered as soon as the agent's registry entry
+   * goes (it left before it was routed), not after the whole wait: it used to hang 5 s, and
+   * AgentRoutesTest's first case failed so under load when the agent's route went before its entry.
+   */
+  @Test
+  void aCallWaitingForTheRouteOfAnAgentThatLeavesIsAnsweredWhenItsEntryGoes() throws Exception {
+    try (TestCluster cluster = TestCluster.start(2)) {
+      RawBridgeSocket agent =
+          RawBridgeSocket.login(cluster.member(0).port(), HubConf.ALPHA_TOKEN, "alpha");
+      IMap<String, String> registry = hazelcast(cluster, 1).getMap(HubCluster.AGENTS_MAP);
+      waitFor(() -> registry.get("alpha") != null);
+
+      var service = fromService(cluster, FS_STAT, "svc");
+      Thread.sleep(1_000); // listed, never routed: the call waits for the route
+      assertThat(service.isComplete()).as("waiting for alpha's route").isFalse();
+      long t0 = System.nanoTime();
+      agent.close();
+
+      try {
+        service.await(DueRoutes.WAIT_MS, TimeUnit.MILLISECONDS);
+        throw new AssertionError("a call to an agent that left was answered");
+      } catch (ReplyException e) {
+        assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
+      }
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
+          .as("answered when alpha's entry went, not after the wait")
+          .isLessThan(DueRoutes.WAIT_MS / 2);
+    }
+  }
+
   /** A clustered service's call (the event bus of hub 2's Vert.x) of {@code address}. */
   private static Future<Message<Object>> fromService(
       TestCluster cluster, String address, String text) {
