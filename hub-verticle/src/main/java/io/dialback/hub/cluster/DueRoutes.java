@@ -1,11 +1,7 @@
 package io.dialback.hub.cluster;
 
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryEvictedListener;
-import com.hazelcast.map.listener.EntryExpiredListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
 import io.vertx.core.Completable;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -36,7 +32,10 @@ import java.util.function.Predicate;
  * {@link #WAIT_MS} has passed. An agent that is not listed, is listed on a member that left, or
  * whose route is here but lacks the address, is answered at once, as before. So is a look-up
  * waiting for an agent whose registry entry goes meanwhile (it left before it was routed, or left
- * and its route's removal came first): it used to wait out {@link #WAIT_MS}.
+ * and its route's removal came first), within {@link #RECHECK_MS}: it used to wait out {@link
+ * #WAIT_MS}. The registry is read again for the names that have look-ups waiting, rather than
+ * listened to: a listener would hear of every agent that leaves, thousands at once after a hub
+ * dies, on every hub, for the rare look-up that waits.
  */
 final class DueRoutes {
   /** The longest a look-up waits for a listed agent's route. */
@@ -51,6 +50,9 @@ final class DueRoutes {
    */
   static final long READ_MS = 100;
 
+  /** How often the registry is read again for a name that look-ups wait for. */
+  static final long RECHECK_MS = 250;
+
   /** Look-ups waiting at most at once; more are answered "none" at once. */
   static final int MAX_WAITING = 10_000;
 
@@ -62,17 +64,8 @@ final class DueRoutes {
 
   private final AtomicInteger count = new AtomicInteger();
 
-  /**
-   * A {@code DueRoutes} that reads the agent registry's map of {@code hazelcast} (name → record and
-   * its member's id) and hears of the entries that go from it. Blocks (adds a listener).
-   */
-  static DueRoutes listening(HazelcastInstance hazelcast) {
-    DueRoutes due = new DueRoutes(hazelcast);
-    due.registry.addEntryListener(due.new Gone(), false);
-    return due;
-  }
-
-  private DueRoutes(HazelcastInstance hazelcast) {
+  /** Reads the agent registry's map of {@code hazelcast} (name → record and its member's id). */
+  DueRoutes(HazelcastInstance hazelcast) {
     this.registry = hazelcast.getMap(HubCluster.AGENTS_MAP);
     this.isMember =
         uuid ->
@@ -114,9 +107,11 @@ final class DueRoutes {
                 return;
               }
               Waiter w = new Waiter(address, lookUp, completion);
+              boolean[] first = {false};
               waiting.compute(
                   name,
                   (n, set) -> {
+                    first[0] = set == null;
                     Set<Waiter> s = set == null ? new HashSet<>() : set;
                     s.add(w);
                     return s;
@@ -124,13 +119,31 @@ final class DueRoutes {
               CompletableFuture.delayedExecutor(WAIT_MS, TimeUnit.MILLISECONDS)
                   .execute(() -> finish(name, w, List.of()));
               changed(name); // the route may have come while the registry was read
-              registry // and the entry may have gone before this waiter could hear of it
+              if (first[0]) {
+                recheck(name);
+              }
+            });
+  }
+
+  /**
+   * Reads {@code name}'s registry entry again, {@link #RECHECK_MS} apart, while look-ups wait for
+   * it: once it is gone (or its member is), they are answered.
+   */
+  private void recheck(String name) {
+    CompletableFuture.delayedExecutor(RECHECK_MS, TimeUnit.MILLISECONDS)
+        .execute(
+            () -> {
+              if (!waiting.containsKey(name)) {
+                return;
+              }
+              registry
                   .getAsync(name)
-                  .thenAccept(
-                      again -> {
-                        if (!listedOnMember(again)) {
+                  .whenComplete(
+                      (stored, failure) -> {
+                        if (failure == null && !listedOnMember(stored)) {
                           gone(name);
                         }
+                        recheck(name);
                       });
             });
   }
@@ -163,7 +176,7 @@ final class DueRoutes {
    * {@code name}'s registry entry went: its look-ups are answered with what they find now (none, as
    * a rule), as a look-up made now would be.
    */
-  void gone(String name) {
+  private void gone(String name) {
     List<Waiter> now = waitersOf(name);
     for (Waiter w : now) {
       finish(name, w, w.lookUp.apply(w.address));
@@ -180,27 +193,6 @@ final class DueRoutes {
           return set;
         });
     return now;
-  }
-
-  /** Hears of registry entries that go: removed (the agent left), expired or evicted. */
-  private final class Gone
-      implements EntryRemovedListener<String, String>,
-          EntryExpiredListener<String, String>,
-          EntryEvictedListener<String, String> {
-    @Override
-    public void entryRemoved(EntryEvent<String, String> event) {
-      gone(event.getKey());
-    }
-
-    @Override
-    public void entryExpired(EntryEvent<String, String> event) {
-      gone(event.getKey());
-    }
-
-    @Override
-    public void entryEvicted(EntryEvent<String, String> event) {
-      gone(event.getKey());
-    }
   }
 
   private void finish(String name, Waiter w, List<RegistrationInfo> found) {

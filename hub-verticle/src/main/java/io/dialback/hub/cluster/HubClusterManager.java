@@ -104,10 +104,10 @@ public final class HubClusterManager extends HazelcastClusterManager
           AgentRoutes routes =
               new AgentRoutes(
                   getNodeId(), getHazelcastInstance().getMap(AgentRoutes.MAP), this::anyLane);
+          routes.awaitWith(new DueRoutes(getHazelcastInstance()));
           blocking
               .<Void>executeBlocking(
                   () -> {
-                    routes.awaitWith(DueRoutes.listening(getHazelcastInstance()));
                     routes.listen(busListener);
                     agents = routes; // before it reads the members: it hears every change after
                     routes.start(memberNodes(getHazelcastInstance().getCluster().getMembers()));

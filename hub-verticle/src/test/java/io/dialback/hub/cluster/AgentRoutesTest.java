@@ -154,8 +154,8 @@ class AgentRoutesTest {
 
   /**
    * A call waiting for a listed agent's route is answered as soon as the agent's registry entry
-   * goes (it left before it was routed), not after the whole wait: it used to hang 5 s, and
-   * AgentRoutesTest's first case failed so under load when the agent's route went before its entry.
+   * goes (it left before it was routed), not after the whole wait: it used to hang 5 s, and this
+   * class's first case failed so under load when the agent's route went before its entry.
    */
   @Test
   void aCallWaitingForTheRouteOfAnAgentThatLeavesIsAnsweredWhenItsEntryGoes() throws Exception {
