@@ -32,10 +32,11 @@ import java.util.function.Predicate;
  * {@link #WAIT_MS} has passed. An agent that is not listed, is listed on a member that left, or
  * whose route is here but lacks the address, is answered at once, as before. So is a look-up
  * waiting for an agent whose registry entry goes meanwhile (it left before it was routed, or left
- * and its route's removal came first), within {@link #RECHECK_MS}: it used to wait out {@link
- * #WAIT_MS}. The registry is read again for the names that have look-ups waiting, rather than
- * listened to: a listener would hear of every agent that leaves, thousands at once after a hub
- * dies, on every hub, for the rare look-up that waits.
+ * and its route's removal came first), within {@link #RECHECK_MS} and then twice as long each time:
+ * it used to wait out {@link #WAIT_MS}. The registry is read again for the names that have look-ups
+ * waiting, rather than listened to: a listener would hear of every agent that leaves, thousands at
+ * once after a hub dies, on every hub, for the rare look-up that waits. And the reads back off: in
+ * a storm, a hundred names can have look-ups waiting on each hub.
  */
 final class DueRoutes {
   /** The longest a look-up waits for a listed agent's route. */
@@ -50,8 +51,8 @@ final class DueRoutes {
    */
   static final long READ_MS = 100;
 
-  /** How often the registry is read again for a name that look-ups wait for. */
-  static final long RECHECK_MS = 250;
+  /** When the registry is first read again for a name that look-ups wait for. */
+  static final long RECHECK_MS = 500;
 
   /** Look-ups waiting at most at once; more are answered "none" at once. */
   static final int MAX_WAITING = 10_000;
@@ -120,17 +121,17 @@ final class DueRoutes {
                   .execute(() -> finish(name, w, List.of()));
               changed(name); // the route may have come while the registry was read
               if (first[0]) {
-                recheck(name);
+                recheck(name, RECHECK_MS);
               }
             });
   }
 
   /**
-   * Reads {@code name}'s registry entry again, {@link #RECHECK_MS} apart, while look-ups wait for
-   * it: once it is gone (or its member is), they are answered.
+   * Reads {@code name}'s registry entry again after {@code delayMs}, and again twice as long after
+   * that, while look-ups wait for it: once it is gone (or its member is), they are answered.
    */
-  private void recheck(String name) {
-    CompletableFuture.delayedExecutor(RECHECK_MS, TimeUnit.MILLISECONDS)
+  private void recheck(String name, long delayMs) {
+    CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS)
         .execute(
             () -> {
               if (!waiting.containsKey(name)) {
@@ -143,7 +144,7 @@ final class DueRoutes {
                         if (failure == null && !listedOnMember(stored)) {
                           gone(name);
                         }
-                        recheck(name);
+                        recheck(name, delayMs * 2);
                       });
             });
   }
