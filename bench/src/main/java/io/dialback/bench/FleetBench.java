@@ -108,6 +108,7 @@ public final class FleetBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    FleetReport.fleetJvm(fleetJit); // a wrong --fleet-jit fails now, not after the hubs start
     if (rehearsal == null) {
       rehearsal = agents / 3;
     }

@@ -54,6 +54,9 @@ final class DueRoutes {
   /** When the registry is first read again for a name that look-ups wait for. */
   static final long RECHECK_MS = 500;
 
+  /** How often it is read again after that, while look-ups wait. */
+  static final long RECHECK_EVERY_MS = 1_000;
+
   /** Look-ups waiting at most at once; more are answered "none" at once. */
   static final int MAX_WAITING = 10_000;
 
@@ -108,33 +111,38 @@ final class DueRoutes {
                 return;
               }
               Waiter w = new Waiter(address, lookUp, completion);
-              boolean[] first = {false};
+              List<Set<Waiter>> created = new ArrayList<>(1);
               waiting.compute(
                   name,
                   (n, set) -> {
-                    first[0] = set == null;
-                    Set<Waiter> s = set == null ? new HashSet<>() : set;
+                    Set<Waiter> s = set;
+                    if (s == null) {
+                      s = new HashSet<>();
+                      created.add(s);
+                    }
                     s.add(w);
                     return s;
                   });
               CompletableFuture.delayedExecutor(WAIT_MS, TimeUnit.MILLISECONDS)
                   .execute(() -> finish(name, w, List.of()));
               changed(name); // the route may have come while the registry was read
-              if (first[0]) {
-                recheck(name, RECHECK_MS);
+              if (!created.isEmpty()) { // one chain of re-reads per set of waiters
+                recheck(name, created.get(0), RECHECK_MS);
               }
             });
   }
 
   /**
-   * Reads {@code name}'s registry entry again after {@code delayMs}, and again twice as long after
-   * that, while look-ups wait for it: once it is gone (or its member is), they are answered.
+   * Reads {@code name}'s registry entry again after {@code delayMs}, then every {@link
+   * #RECHECK_EVERY_MS}, while {@code waiters} (the set of look-ups that started the chain) wait for
+   * it: once it is gone (or its member is), they are answered. A new set, after this one emptied,
+   * has a chain of its own.
    */
-  private void recheck(String name, long delayMs) {
+  private void recheck(String name, Set<Waiter> waiters, long delayMs) {
     CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS)
         .execute(
             () -> {
-              if (!waiting.containsKey(name)) {
+              if (waiting.get(name) != waiters) {
                 return;
               }
               registry
@@ -144,7 +152,7 @@ final class DueRoutes {
                         if (failure == null && !listedOnMember(stored)) {
                           gone(name);
                         }
-                        recheck(name, delayMs * 2);
+                        recheck(name, waiters, RECHECK_EVERY_MS);
                       });
             });
   }

@@ -7,6 +7,7 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +74,7 @@ final class BindIfFree
     for (int i = 0; i < read.length; i++) {
       read[i] = in.readString();
     }
-    members = Set.of(read);
+    members = Set.copyOf(Arrays.asList(read));
   }
 
   @Override

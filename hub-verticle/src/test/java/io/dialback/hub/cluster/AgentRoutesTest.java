@@ -165,10 +165,10 @@ class AgentRoutesTest {
       IMap<String, String> registry = hazelcast(cluster, 1).getMap(HubCluster.AGENTS_MAP);
       waitFor(() -> registry.get("alpha") != null);
 
+      long t0 = System.nanoTime();
       var service = fromService(cluster, FS_STAT, "svc");
       Thread.sleep(1_000); // listed, never routed: the call waits for the route
       assertThat(service.isComplete()).as("waiting for alpha's route").isFalse();
-      long t0 = System.nanoTime();
       agent.close();
 
       try {
@@ -178,8 +178,8 @@ class AgentRoutesTest {
         assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
       }
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
-          .as("answered when alpha's entry went, not after the wait")
-          .isLessThan(DueRoutes.WAIT_MS / 2);
+          .as("answered when alpha's entry went, not after the whole wait")
+          .isLessThan(DueRoutes.WAIT_MS - 700);
     }
   }
 
