@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,6 +58,18 @@ final class DueRoutes {
 
   /** How often it is read again after that, while look-ups wait. */
   static final long RECHECK_EVERY_MS = 1_000;
+
+  /**
+   * Runs the waits' ends and re-reads, all short. Not {@code CompletableFuture.delayedExecutor}: on
+   * a machine of two cores or fewer its pool starts a thread for every task.
+   */
+  private static final ScheduledExecutorService TIMERS =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "dialback-due-routes");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** Look-ups waiting at most at once; more are answered "none" at once. */
   static final int MAX_WAITING = 10_000;
@@ -123,8 +137,7 @@ final class DueRoutes {
                     s.add(w);
                     return s;
                   });
-              CompletableFuture.delayedExecutor(WAIT_MS, TimeUnit.MILLISECONDS)
-                  .execute(() -> finish(name, w, List.of()));
+              TIMERS.schedule(() -> finish(name, w, List.of()), WAIT_MS, TimeUnit.MILLISECONDS);
               changed(name); // the route may have come while the registry was read
               if (!created.isEmpty()) { // one chain of re-reads per set of waiters
                 recheck(name, created.get(0), RECHECK_MS);
@@ -139,22 +152,23 @@ final class DueRoutes {
    * has a chain of its own.
    */
   private void recheck(String name, Set<Waiter> waiters, long delayMs) {
-    CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS)
-        .execute(
-            () -> {
-              if (waiting.get(name) != waiters) {
-                return;
-              }
-              registry
-                  .getAsync(name)
-                  .whenComplete(
-                      (stored, failure) -> {
-                        if (failure == null && !listedOnMember(stored)) {
-                          gone(name);
-                        }
-                        recheck(name, waiters, RECHECK_EVERY_MS);
-                      });
-            });
+    TIMERS.schedule(
+        () -> {
+          if (waiting.get(name) != waiters) {
+            return;
+          }
+          registry
+              .getAsync(name)
+              .whenComplete(
+                  (stored, failure) -> {
+                    if (failure == null && !listedOnMember(stored)) {
+                      gone(name);
+                    }
+                    recheck(name, waiters, RECHECK_EVERY_MS);
+                  });
+        },
+        delayMs,
+        TimeUnit.MILLISECONDS);
   }
 
   /** Whether {@code stored} is a registry record whose member is in the cluster. */

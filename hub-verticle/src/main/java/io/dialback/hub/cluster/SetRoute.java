@@ -3,7 +3,6 @@ package io.dialback.hub.cluster;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Map;
 
@@ -14,8 +13,7 @@ import java.util.Map;
  * while it is still its own, so that a hub an agent left cannot undo the route of the hub the agent
  * moved to.
  */
-final class SetRoute
-    implements EntryProcessor<String, String, Boolean>, IdentifiedDataSerializable {
+final class SetRoute implements EntryProcessor<String, String, Boolean>, RouteTypes.Type {
   private static final long serialVersionUID = 1L;
 
   private String node;
@@ -65,11 +63,6 @@ final class SetRoute
     node = in.readString();
     route = in.readString();
     claim = in.readBoolean();
-  }
-
-  @Override
-  public int getFactoryId() {
-    return RouteTypes.FACTORY_ID;
   }
 
   @Override

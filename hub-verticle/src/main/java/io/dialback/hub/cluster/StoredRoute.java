@@ -2,7 +2,6 @@ package io.dialback.hub.cluster;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.query.Predicate;
 import java.io.IOException;
 import java.util.HashSet;
@@ -42,7 +41,7 @@ record StoredRoute(String node, Set<String> addresses) {
   }
 
   /** Selects the routes stored by one node. */
-  static final class OfNode implements Predicate<String, String>, IdentifiedDataSerializable {
+  static final class OfNode implements Predicate<String, String>, RouteTypes.Type {
     private static final long serialVersionUID = 1L;
     private String node;
 
@@ -67,11 +66,6 @@ record StoredRoute(String node, Set<String> addresses) {
     @Override
     public void readData(ObjectDataInput in) throws IOException {
       node = in.readString();
-    }
-
-    @Override
-    public int getFactoryId() {
-      return RouteTypes.FACTORY_ID;
     }
 
     @Override

@@ -4,7 +4,6 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.util.Arrays;
@@ -20,8 +19,7 @@ import java.util.concurrent.TimeUnit;
  * a worker thread, and after a hub died with 1,000 agents, every one of them took that path while
  * the dead hub's partitions changed owners.
  */
-final class BindIfFree
-    implements EntryProcessor<String, String, String>, IdentifiedDataSerializable {
+final class BindIfFree implements EntryProcessor<String, String, String>, RegistryTypes.Type {
   private static final long serialVersionUID = 1L;
 
   private String stored;
@@ -75,11 +73,6 @@ final class BindIfFree
       read[i] = in.readString();
     }
     members = Set.copyOf(Arrays.asList(read));
-  }
-
-  @Override
-  public int getFactoryId() {
-    return RegistryTypes.FACTORY_ID;
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.dialback.hub.registry;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.query.Predicate;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -13,7 +12,7 @@ import java.util.Map;
  * that a departed hub's agents are removed in one pass over the map's partitions, not one round
  * trip per agent.
  */
-final class OfMember implements Predicate<String, String>, IdentifiedDataSerializable {
+final class OfMember implements Predicate<String, String>, RegistryTypes.Type {
   private static final long serialVersionUID = 1L;
 
   private String member;
@@ -46,11 +45,6 @@ final class OfMember implements Predicate<String, String>, IdentifiedDataSeriali
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     member = in.readString();
-  }
-
-  @Override
-  public int getFactoryId() {
-    return RegistryTypes.FACTORY_ID;
   }
 
   @Override

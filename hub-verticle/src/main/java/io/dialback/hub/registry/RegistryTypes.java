@@ -13,6 +13,14 @@ import io.dialback.hub.cluster.RouteTypes;
 public final class RegistryTypes implements DataSerializableFactory {
   static final int FACTORY_ID = RouteTypes.REGISTRY_FACTORY_ID;
 
+  /** What this factory makes: its factory id is this factory's. */
+  interface Type extends IdentifiedDataSerializable {
+    @Override
+    default int getFactoryId() {
+      return FACTORY_ID;
+    }
+  }
+
   static final int BIND_IF_FREE = 1;
   static final int REMOVE_IF_STORED = 2;
   static final int OF_MEMBER = 3;

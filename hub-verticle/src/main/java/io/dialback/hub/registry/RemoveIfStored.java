@@ -3,7 +3,6 @@ package io.dialback.hub.registry;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Map;
 
@@ -11,8 +10,7 @@ import java.util.Map;
  * Removes a registry entry if it still holds what this hub stored, where the entry lives: the
  * conditional remove of an agent that left, sent without holding a thread while it runs.
  */
-final class RemoveIfStored
-    implements EntryProcessor<String, String, Boolean>, IdentifiedDataSerializable {
+final class RemoveIfStored implements EntryProcessor<String, String, Boolean>, RegistryTypes.Type {
   private static final long serialVersionUID = 1L;
 
   private String stored;
@@ -41,11 +39,6 @@ final class RemoveIfStored
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     stored = in.readString();
-  }
-
-  @Override
-  public int getFactoryId() {
-    return RegistryTypes.FACTORY_ID;
   }
 
   @Override

@@ -6,7 +6,6 @@ import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.map.IMap;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * two loaded cores, and held up logins). Returns each entry's value, so the hub can tell which of
  * its names it still holds: one it holds no more is absent from the answer.
  */
-final class RenewOwn implements EntryProcessor<String, String, String>, IdentifiedDataSerializable {
+final class RenewOwn implements EntryProcessor<String, String, String>, RegistryTypes.Type {
   private static final long serialVersionUID = 1L;
 
   private String member;
@@ -56,7 +55,7 @@ final class RenewOwn implements EntryProcessor<String, String, String>, Identifi
 
   /** Reads the entries the predicate selects. */
   static final class Find
-      implements EntryProcessor<String, String, String>, ReadOnly, IdentifiedDataSerializable {
+      implements EntryProcessor<String, String, String>, ReadOnly, RegistryTypes.Type {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -74,11 +73,6 @@ final class RenewOwn implements EntryProcessor<String, String, String>, Identifi
 
     @Override
     public void readData(ObjectDataInput in) {}
-
-    @Override
-    public int getFactoryId() {
-      return RegistryTypes.FACTORY_ID;
-    }
 
     @Override
     public int getClassId() {
@@ -105,11 +99,6 @@ final class RenewOwn implements EntryProcessor<String, String, String>, Identifi
   public void readData(ObjectDataInput in) throws IOException {
     member = in.readString();
     leaseMs = in.readLong();
-  }
-
-  @Override
-  public int getFactoryId() {
-    return RegistryTypes.FACTORY_ID;
   }
 
   @Override

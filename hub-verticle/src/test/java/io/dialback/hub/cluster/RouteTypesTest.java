@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.InternalSerializationService;
-import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
 import com.hazelcast.internal.serialization.impl.SerializationConstants;
-import io.dialback.conf.Settings;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.AbstractMap;
 import java.util.List;
 import java.util.Map;
@@ -21,16 +17,7 @@ import org.junit.jupiter.api.Test;
 class RouteTypesTest {
   @Test
   void routeOperationsTravelAsTheirTypeIdAndFields() {
-    JsonObject cluster =
-        new JsonObject().put("port", 5801).put("members", new JsonArray().add("127.0.0.1:5801"));
-    InternalSerializationService wire =
-        new DefaultSerializationServiceBuilder()
-            .setConfig(
-                HubCluster.hazelcastConfig(
-                        ClusterConfig.from(
-                            Settings.of(cluster, Map.of(), "DIALBACK_HUB_CLUSTER_"), true))
-                    .getSerializationConfig())
-            .build();
+    InternalSerializationService wire = HubSerialization.of();
     String route = new StoredRoute("node-1", Set.of("agent.a.fs.stat")).encode();
 
     for (Object op :

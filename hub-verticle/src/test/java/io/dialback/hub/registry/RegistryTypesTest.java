@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.InternalSerializationService;
-import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
 import com.hazelcast.internal.serialization.impl.SerializationConstants;
-import io.dialback.conf.Settings;
-import io.dialback.hub.cluster.ClusterConfig;
-import io.dialback.hub.cluster.HubCluster;
-import io.vertx.core.json.JsonArray;
+import io.dialback.hub.cluster.HubSerialization;
 import io.vertx.core.json.JsonObject;
 import java.io.Serializable;
 import java.util.AbstractMap;
@@ -25,22 +21,9 @@ import org.junit.jupiter.api.Test;
  * config refuses for our classes.
  */
 class RegistryTypesTest {
-  /** The serialization a hub's Hazelcast member uses, from the hub's own cluster config. */
-  static InternalSerializationService serialization() {
-    JsonObject cluster =
-        new JsonObject().put("port", 5801).put("members", new JsonArray().add("127.0.0.1:5801"));
-    return new DefaultSerializationServiceBuilder()
-        .setConfig(
-            HubCluster.hazelcastConfig(
-                    ClusterConfig.from(
-                        Settings.of(cluster, Map.of(), "DIALBACK_HUB_CLUSTER_"), true))
-                .getSerializationConfig())
-        .build();
-  }
-
   @Test
   void everyOperationTravelsAsItsTypeIdAndFieldsAndIsReadBackTheSame() {
-    InternalSerializationService wire = serialization();
+    InternalSerializationService wire = HubSerialization.of();
     String stored = new JsonObject().put("member", "m-1").put("name", "edge-1").encode();
     List<Object> sent =
         List.of(
@@ -78,7 +61,7 @@ class RegistryTypesTest {
 
   @Test
   void ourClassesAreNotReadByJavaDeserialization() {
-    InternalSerializationService wire = serialization();
+    InternalSerializationService wire = HubSerialization.of();
     Data data = wire.toData(new Stray());
 
     assertThat(data.getType()).isEqualTo(SerializationConstants.JAVA_DEFAULT_TYPE_SERIALIZABLE);
