@@ -3,9 +3,11 @@ package io.dialback.bench;
 import io.dialback.testkit.JavaProcess;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** CPU time of the benchmark's processes, from {@code /proc/<pid>/stat} (Linux). */
 final class CpuTime {
@@ -27,12 +29,44 @@ final class CpuTime {
     return sum;
   }
 
+  /**
+   * CPU time of the JIT compiler threads of {@code pids} together so far, in seconds; a process
+   * that has ended counts nothing.
+   */
+  static double compilerSeconds(List<Long> pids) throws IOException {
+    long ticks = 0;
+    for (long pid : pids) {
+      try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+        for (Path thread : (Iterable<Path>) threads::iterator) {
+          String stat;
+          try {
+            stat = Files.readString(thread.resolve("stat"));
+          } catch (IOException gone) {
+            continue;
+          }
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+            ticks += ticks(stat);
+          }
+        }
+      } catch (NoSuchFileException gone) {
+        // ended
+      }
+    }
+    return ticks / 100.0;
+  }
+
   /** User and system CPU time of process {@code pid} so far, in seconds. */
   static double seconds(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) / 100.0;
+  }
+
+  /**
+   * utime + stime of a process's or thread's {@code stat} line, in ticks (CLK_TCK 100 on Linux).
+   */
+  private static long ticks(String stat) {
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // After the command: state is field 3; utime and stime are fields 14 and 15 (1-based).
-    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    return ticks / 100.0; // CLK_TCK is 100 on Linux
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 }

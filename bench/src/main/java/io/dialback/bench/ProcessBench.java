@@ -39,6 +39,7 @@ final class ProcessBench {
 
   private final Report report;
   private final Duration warmup;
+  private final Warmup warming;
   private final Duration measure;
   private final Path dir;
   private final int hubLoops;
@@ -50,6 +51,7 @@ final class ProcessBench {
   ProcessBench(Report report, Duration warmup, Duration measure, int hubLoops) throws IOException {
     this.report = report;
     this.warmup = warmup;
+    this.warming = new Warmup(warmup);
     this.measure = measure;
     this.hubLoops = hubLoops;
     this.dir = Files.createTempDirectory("dialback-bench");
@@ -84,7 +86,8 @@ final class ProcessBench {
         BridgeClient client = client(vertx, ws ? address : "127.0.0.1:" + port, tls);
         for (int inFlight : new int[] {1, 64}) {
           if (!tls && !ws) {
-            loadInHub(client, warmup, Duration.ofMillis(1), inFlight);
+            warming.run(
+                (n, time) -> loadInHub(client, time, Duration.ofMillis(1), n), inFlight, pids());
             double cpu0 = CpuTime.seconds(hub.pid());
             Load.Result r = loadInHub(client, Duration.ZERO, measure, inFlight);
             double cpu = CpuTime.seconds(hub.pid()) - cpu0;
@@ -244,7 +247,7 @@ final class ProcessBench {
             .bodyAsJsonObject());
   }
 
-  /** A warm-up run, then a measured one with the hub's CPU time around it. */
+  /** A warm-up ({@link Warmup}), then a measured run with the hub's CPU time around it. */
   void measured(
       long hubPid,
       String label,
@@ -253,11 +256,20 @@ final class ProcessBench {
       io.vertx.core.Context context,
       Supplier<Future<?>> call)
       throws Exception {
-    Load.run(context, call, inFlight, warmup, Duration.ofMillis(1));
+    warming.run(
+        (n, time) -> Load.run(context, call, n, time, Duration.ofMillis(1)), inFlight, pids());
     double cpu0 = CpuTime.seconds(hubPid);
     Load.Result r = Load.run(context, call, inFlight, Duration.ZERO, measure);
     double cpu = CpuTime.seconds(hubPid) - cpu0;
     report.call(label, key, inFlight, r, cpu, r.calls());
+  }
+
+  /** This process and its parties. */
+  private List<Long> pids() {
+    List<Long> pids = new ArrayList<>();
+    pids.add(ProcessHandle.current().pid());
+    parties.forEach(p -> pids.add(p.pid()));
+    return pids;
   }
 
   JsonObject hubConf(boolean tls, JsonObject cluster) {

@@ -64,8 +64,39 @@ public final class FrameParser implements Handler<Buffer> {
     if (stopped) {
       return;
     }
-    append(chunk);
+    if (!completeStraddling(chunk)) {
+      append(chunk);
+    }
     drain();
+  }
+
+  /**
+   * When a frame began in the previous chunk and {@code chunk} holds its end, hands it out from a
+   * copy of its own bytes only, and leaves the parser at the next frame in {@code chunk}; false
+   * when that is not the case. With many frames in flight most chunks end inside a frame, and
+   * joining each whole chunk onto the rest of the last cost a copy of every byte received (JFR).
+   */
+  private boolean completeStraddling(Buffer chunk) {
+    if (paused || buffer == null) {
+      return false;
+    }
+    int left = buffer.length() - position;
+    if (left < PREFIX || !admitted) {
+      return false; // nothing begun, or a length not read or not admitted yet: the general path
+    }
+    int need = PREFIX + buffer.getInt(position) - left; // its length was checked when it was read
+    if (need > chunk.length()) {
+      return false;
+    }
+    buffer = buffer.getBuffer(position, buffer.length()).appendBuffer(chunk, 0, need);
+    position = 0;
+    drain(); // exactly that frame
+    if (stopped) {
+      return true;
+    }
+    buffer = chunk;
+    position = need;
+    return true;
   }
 
   /** Stops handing out frames until {@link #resume()}; bytes that arrive meanwhile are kept. */

@@ -1,10 +1,8 @@
 package io.dialback.wire;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -15,7 +13,7 @@ import java.util.Map;
  * — straight into bytes with their length prefix, shaped exactly as the stock {@code
  * TcpEventBusBridge} shapes them, so that its clients understand ours. It is the only writer of
  * frames: headers go out through {@link Headers#toPeer}, bodies as JSON text passed on ({@link
- * RawJson}) or one value encoded once, binary data as a binary-extension frame.
+ * RawJson}) or one value encoded once ({@link JsonText}), binary data as a binary-extension frame.
  *
  * <p>Strings are escaped by Jackson whenever they hold a character JSON requires escaped.
  */
@@ -58,27 +56,24 @@ public final class FrameWriter {
       boolean send,
       Object body,
       boolean binaryPeer) {
-    Buffer out = start(Wire.MESSAGE, address, replyAddress);
-    out.appendBytes(HEADERS);
-    boolean[] first = {true};
+    ByteSink out = start(Wire.MESSAGE, address, replyAddress);
+    out.put(HEADERS);
+    int empty = out.size();
     Headers.toPeer(
         headers,
         (name, value) -> {
-          if (!first[0]) {
-            out.appendByte((byte) ',');
+          if (out.size() != empty) {
+            out.put((byte) ',');
           }
-          first[0] = false;
-          string(out, name);
-          out.appendByte((byte) ':');
-          string(out, value);
+          out.string(name).put((byte) ':').string(value);
         });
-    out.appendByte((byte) '}');
+    out.put((byte) '}');
     if (body instanceof Buffer && binaryPeer) {
-      out.appendBytes(send ? SEND_TRUE : SEND_FALSE).appendByte((byte) '}');
+      out.put(send ? SEND_TRUE : SEND_FALSE).put((byte) '}');
       return binary(out, (Buffer) body);
     }
     body(out, body);
-    out.appendBytes(send ? SEND_TRUE : SEND_FALSE).appendByte((byte) '}');
+    out.put(send ? SEND_TRUE : SEND_FALSE).put((byte) '}');
     return finish(out);
   }
 
@@ -94,15 +89,14 @@ public final class FrameWriter {
    */
   public static Buffer replyError(
       String replyAddress, String sourceAddress, ReplyFailure type, int code, String message) {
-    Buffer out = start(Wire.ERR, replyAddress, null);
-    out.appendBytes(SOURCE_ADDRESS);
+    ByteSink out = start(Wire.ERR, replyAddress, null);
+    out.put(SOURCE_ADDRESS);
     stringOrNull(out, sourceAddress);
-    out.appendBytes(FAILURE_CODE).appendString(Integer.toString(code));
-    out.appendBytes(FAILURE_TYPE);
-    string(out, type.name());
-    out.appendBytes(MESSAGE);
+    out.put(FAILURE_CODE).number(code);
+    out.put(FAILURE_TYPE).string(type.name());
+    out.put(MESSAGE);
     stringOrNull(out, message);
-    return finish(out.appendByte((byte) '}'));
+    return finish(out.put((byte) '}'));
   }
 
   /**
@@ -111,16 +105,13 @@ public final class FrameWriter {
    * without one it goes to their general error handler.
    */
   public static Buffer refusal(FailureCode code, String detail, String address) {
-    Buffer out = Buffer.buffer(128).appendInt(0).appendBytes(TYPE);
-    string(out, Wire.ERR);
+    ByteSink out = new ByteSink(128).putInt(0).put(TYPE).string(Wire.ERR);
     if (address != null) {
-      out.appendBytes(ADDRESS);
-      string(out, address);
+      out.put(ADDRESS).string(address);
     }
-    out.appendBytes(FAILURE_CODE).appendString(Integer.toString(code.code()));
-    out.appendBytes(MESSAGE);
-    string(out, code.message(detail));
-    return finish(out.appendByte((byte) '}'));
+    out.put(FAILURE_CODE).number(code.code());
+    out.put(MESSAGE).string(code.message(detail));
+    return finish(out.put((byte) '}'));
   }
 
   /** The {@code pong} frame (shared, never modify). */
@@ -142,31 +133,30 @@ public final class FrameWriter {
       JsonObject headers,
       Object body,
       boolean binary) {
-    Buffer out = start(type, address, replyAddress);
+    ByteSink out = start(type, address, replyAddress);
     if (headers != null && !headers.isEmpty()) {
-      out.appendBytes(HEADERS);
+      out.put(HEADERS);
       boolean first = true;
       for (Map.Entry<String, Object> h : headers) {
         if (!first) {
-          out.appendByte((byte) ',');
+          out.put((byte) ',');
         }
         first = false;
-        string(out, h.getKey());
-        out.appendByte((byte) ':');
+        out.string(h.getKey()).put((byte) ':');
         Object v = h.getValue();
         if (v instanceof Number || v instanceof Boolean) {
-          out.appendString(String.valueOf(v));
+          out.ascii(String.valueOf(v));
         } else {
-          string(out, String.valueOf(v));
+          out.string(String.valueOf(v));
         }
       }
-      out.appendByte((byte) '}');
+      out.put((byte) '}');
     }
     if (body instanceof Buffer && binary) {
-      return binary(out.appendByte((byte) '}'), (Buffer) body);
+      return binary(out.put((byte) '}'), (Buffer) body);
     }
     body(out, body);
-    return finish(out.appendByte((byte) '}'));
+    return finish(out.put((byte) '}'));
   }
 
   /** {@link #send} without binary frames. */
@@ -177,16 +167,16 @@ public final class FrameWriter {
 
   /** A failure reply: a {@code send} to the reply address with a code and a message. */
   public static Buffer failure(String replyAddress, int code, String message) {
-    Buffer out = start(Wire.SEND, replyAddress, null);
-    out.appendBytes(FAILURE_CODE).appendString(Integer.toString(code));
-    out.appendBytes(MESSAGE);
+    ByteSink out = start(Wire.SEND, replyAddress, null);
+    out.put(FAILURE_CODE).number(code);
+    out.put(MESSAGE);
     stringOrNull(out, message);
-    return finish(out.appendByte((byte) '}'));
+    return finish(out.put((byte) '}'));
   }
 
   /** A {@code register} or {@code unregister} frame. */
   public static Buffer subscription(String type, String address) {
-    return finish(start(type, address, null).appendByte((byte) '}'));
+    return finish(start(type, address, null).put((byte) '}'));
   }
 
   /** The {@code ping} frame (shared, never modify). */
@@ -196,30 +186,24 @@ public final class FrameWriter {
 
   // ---- pieces ----
 
-  private static Buffer start(String type, String address, String replyAddress) {
-    Buffer out = Buffer.buffer(256).appendInt(0);
-    out.appendBytes(TYPE);
-    string(out, type);
-    out.appendBytes(ADDRESS);
+  private static ByteSink start(String type, String address, String replyAddress) {
+    ByteSink out = new ByteSink(256).putInt(0).put(TYPE).string(type).put(ADDRESS);
     stringOrNull(out, address);
     if (replyAddress != null) {
-      out.appendBytes(REPLY_ADDRESS);
-      string(out, replyAddress);
+      out.put(REPLY_ADDRESS).string(replyAddress);
     }
     return out;
   }
 
-  private static void body(Buffer out, Object body) {
+  private static void body(ByteSink out, Object body) {
     if (body == null) {
       return;
     }
-    out.appendBytes(BODY);
+    out.put(BODY);
     if (body instanceof RawJson) {
-      out.appendBuffer(((RawJson) body).json());
-    } else if (body instanceof JsonObject) {
-      out.appendBuffer(((JsonObject) body).toBuffer());
+      out.put(((RawJson) body).json());
     } else {
-      out.appendBuffer(Json.encodeToBuffer(body));
+      JsonText.append(out, body);
     }
   }
 
@@ -227,49 +211,30 @@ public final class FrameWriter {
    * Turns {@code out} — a length prefix and a frame object without its body — into a binary frame:
    * prefix, NUL, the header's length, the header, then {@code data}.
    */
-  private static Buffer binary(Buffer out, Buffer data) {
-    int headerLength = out.length() - 4;
+  private static Buffer binary(ByteSink out, Buffer data) {
+    int headerLength = out.size() - 4;
     Buffer frame = Buffer.buffer(4 + 1 + 4 + headerLength + data.length());
     frame.appendInt(1 + 4 + headerLength + data.length());
     frame.appendByte(BINARY_MARKER).appendInt(headerLength);
-    frame.appendBuffer(out, 4, headerLength);
+    out.appendTo(frame, 4);
     return frame.appendBuffer(data);
   }
 
-  private static Buffer finish(Buffer out) {
-    out.setInt(0, out.length() - 4);
-    return out;
+  private static Buffer finish(ByteSink out) {
+    out.setInt(0, out.size() - 4);
+    return out.toBuffer();
   }
 
   private static Buffer frame(Buffer json) {
     return Buffer.buffer(json.length() + 4).appendInt(json.length()).appendBuffer(json);
   }
 
-  private static void stringOrNull(Buffer out, String s) {
+  private static void stringOrNull(ByteSink out, String s) {
     if (s == null) {
-      out.appendBytes(NULL);
+      out.put(NULL);
     } else {
-      string(out, s);
+      out.string(s);
     }
-  }
-
-  /**
-   * A JSON string: its UTF-8 bytes copied as they are unless it holds a quote, a backslash or a
-   * control character, which Jackson escapes.
-   */
-  static void string(Buffer out, String s) {
-    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    for (byte b : utf8) {
-      if ((b >= 0 && b < 0x20) || b == '"' || b == '\\') {
-        out.appendByte((byte) '"');
-        out.appendBytes(JsonStringEncoder.getInstance().quoteAsUTF8(s));
-        out.appendByte((byte) '"');
-        return;
-      }
-    }
-    out.appendByte((byte) '"');
-    out.appendBytes(utf8); // bytes of multi-byte characters are all negative: never escaped
-    out.appendByte((byte) '"');
   }
 
   private static byte[] bytes(String s) {

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class FrameParserTest {
@@ -77,5 +78,55 @@ class FrameParserTest {
     parser.handle(frame("12345"));
     assertThat(frames).containsExactly("1234");
     assertThat(oversize).containsExactly(5L);
+  }
+
+  @Test
+  void handsOutEveryFrameWhereverTheChunksSplitThem() {
+    Random random = new Random(7);
+    for (int round = 0; round < 200; round++) {
+      List<String> sent = new ArrayList<>();
+      Buffer all = Buffer.buffer();
+      for (int i = 0; i < 30; i++) {
+        String payload = "f" + round + "." + i + "x".repeat(random.nextInt(60));
+        sent.add(payload);
+        all.appendBuffer(frame(payload));
+      }
+      List<String> got = new ArrayList<>();
+      boolean pauseEach = round % 2 == 1;
+      FrameParser[] self = new FrameParser[1];
+      self[0] =
+          new FrameParser(
+              128,
+              new FrameParser.Listener() {
+                @Override
+                public void onFrame(Buffer payload) {
+                  got.add(payload.toString(StandardCharsets.UTF_8));
+                  if (pauseEach) {
+                    self[0].pause();
+                  }
+                }
+
+                @Override
+                public void onOversize(long declaredLength, int maxFrameBytes) {
+                  throw new AssertionError("oversize " + declaredLength);
+                }
+              });
+      int at = 0;
+      while (at < all.length()) {
+        int next = Math.min(all.length(), at + 1 + random.nextInt(150));
+        self[0].handle(all.getBuffer(at, next));
+        at = next;
+        if (pauseEach && random.nextBoolean()) {
+          self[0].resume();
+        }
+      }
+      while (got.size() < sent.size() && pauseEach) {
+        int before = got.size();
+        self[0].resume();
+        assertThat(got.size()).as("resume hands out the next frame").isGreaterThan(before);
+      }
+      assertThat(got).as("round %d", round).isEqualTo(sent);
+      assertThat(self[0].buffered()).isZero();
+    }
   }
 }
