@@ -195,11 +195,9 @@ final class Link {
               "the hub is not taking data fast enough: " + outbox.queued() + " bytes queued"));
     }
     String replyAddress = "r." + (++nextReplyId);
-    JsonObject h = headers == null ? new JsonObject() : headers.copy();
-    h.put(Wire.HEADER_TIMEOUT, timeout.toMillis());
     Buffer frame;
     try {
-      frame = FrameWriter.send(Wire.SEND, address, replyAddress, h, body, binary);
+      frame = FrameWriter.request(address, replyAddress, headers, timeout.toMillis(), body, binary);
     } catch (EncodeException e) {
       gate.done();
       return Future.failedFuture(

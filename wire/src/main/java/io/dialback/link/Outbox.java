@@ -1,8 +1,10 @@
 package io.dialback.link;
 
+import io.dialback.wire.HeapBytes;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -73,7 +75,18 @@ public final class Outbox {
   private final long max;
   private final Meter meter;
   private final Pressure pressure;
-  private Buffer batch;
+
+  /** The turn's first frame, as it was offered, while it is the only one. */
+  private Buffer single;
+
+  /** The turn's frames once there are two or more, copied together; null when none are. */
+  private byte[] gather;
+
+  private int gathered;
+
+  /** How large the next gathering array starts: the size the last one reached. */
+  private int gatherCapacity = 1024;
+
   private long queued;
   private boolean high;
   private boolean closed;
@@ -115,18 +128,11 @@ public final class Outbox {
     if (length >= BATCH_LIMIT) {
       flush();
       sink.write(frame).onComplete(ar -> written(length));
+    } else if (single == null && gather == null) {
+      single = frame; // a turn with one frame writes it as it is, uncopied
+      context.runOnContext(v -> flush());
     } else {
-      if (batch == null) {
-        batch = Buffer.buffer(1024);
-        context.runOnContext(v -> flush());
-      }
-      batch.appendBuffer(frame);
-      if (batch.length() >= FLUSH_BYTES) {
-        Buffer out = batch;
-        batch = null; // the turn's task flushes what gathers after this
-        int n = out.length();
-        sink.write(out).onComplete(ar -> written(n));
-      }
+      gather(frame);
     }
     if (!high && queued > max / 2) {
       high = true;
@@ -137,9 +143,8 @@ public final class Outbox {
 
   /** Writes what was gathered so far (at the end of each turn, or before a large frame). */
   public void flush() {
-    Buffer out = batch;
-    batch = null;
-    if (out == null || out.length() == 0) {
+    Buffer out = take();
+    if (out == null) {
       return;
     }
     int length = out.length();
@@ -148,6 +153,52 @@ public final class Outbox {
       return;
     }
     sink.write(out).onComplete(ar -> written(length));
+  }
+
+  /**
+   * Adds {@code frame} to the turn's gathered frames, which go out as soon as they hold {@link
+   * #FLUSH_BYTES}. The frames are copied into an array of the outbox's own that becomes the written
+   * buffer, so nothing is copied twice and no buffer grows by steps.
+   */
+  private void gather(Buffer frame) {
+    if (gather == null) {
+      int first = single == null ? 0 : single.length();
+      gather = new byte[Math.max(gatherCapacity, first + frame.length())];
+      gathered = 0;
+      if (single != null) {
+        single.getBytes(0, first, gather, 0);
+        gathered = first;
+        single = null;
+      }
+    }
+    int length = frame.length();
+    if (gathered + length > gather.length) {
+      gather = Arrays.copyOf(gather, Math.max(gather.length * 2, gathered + length));
+    }
+    frame.getBytes(0, length, gather, gathered);
+    gathered += length;
+    if (gathered >= FLUSH_BYTES) {
+      Buffer out = take(); // the turn's task flushes what gathers after this
+      int n = out.length();
+      sink.write(out).onComplete(ar -> written(n));
+    }
+  }
+
+  /** What the turn has gathered, as one buffer, and the outbox empty again; or null. */
+  private Buffer take() {
+    if (single != null) {
+      Buffer out = single;
+      single = null;
+      return out;
+    }
+    if (gather == null) {
+      return null;
+    }
+    gatherCapacity = Math.min(gather.length, 2 * FLUSH_BYTES);
+    Buffer out = HeapBytes.wrap(gather, gathered);
+    gather = null;
+    gathered = 0;
+    return out;
   }
 
   /** Bytes offered and not yet written. */
@@ -166,8 +217,7 @@ public final class Outbox {
    */
   public void close() {
     closed = true;
-    Buffer out = batch;
-    batch = null;
+    Buffer out = take();
     if (out != null) {
       written(out.length());
     }

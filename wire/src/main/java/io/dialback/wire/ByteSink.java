@@ -130,9 +130,14 @@ final class ByteSink {
     return this;
   }
 
-  /** The bytes written, as one buffer (a copy). */
+  /**
+   * The bytes written, as one buffer that takes this sink's array over (no copy): the sink is done
+   * with after this.
+   */
   Buffer toBuffer() {
-    return Buffer.buffer(size).appendBytes(bytes, 0, size);
+    Buffer out = HeapBytes.wrap(bytes, size);
+    bytes = null;
+    return out;
   }
 
   /** The bytes written after {@code from}, appended to {@code out}. */

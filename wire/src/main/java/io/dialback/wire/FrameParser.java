@@ -39,6 +39,14 @@ public final class FrameParser implements Handler<Buffer> {
   private final Listener listener;
   private int maxFrameBytes;
   private Buffer buffer;
+
+  /**
+   * Whether {@link #buffer} is a copy of the parser's own, which it may append to; a chunk as it
+   * was received is not: over an in-process pipe it is the writer's buffer, which may be written
+   * elsewhere too.
+   */
+  private boolean owned;
+
   private int position;
   private boolean paused;
   private boolean stopped;
@@ -89,12 +97,14 @@ public final class FrameParser implements Handler<Buffer> {
       return false;
     }
     buffer = buffer.getBuffer(position, buffer.length()).appendBuffer(chunk, 0, need);
+    owned = true;
     position = 0;
     drain(); // exactly that frame
     if (stopped) {
       return true;
     }
     buffer = chunk;
+    owned = false;
     position = need;
     return true;
   }
@@ -124,10 +134,12 @@ public final class FrameParser implements Handler<Buffer> {
   private void append(Buffer chunk) {
     if (buffer == null || position >= buffer.length()) {
       buffer = chunk;
+      owned = false;
       position = 0;
     } else {
-      if (position > 0) {
-        buffer = buffer.getBuffer(position, buffer.length());
+      if (position > 0 || !owned) {
+        buffer = buffer.getBuffer(position, buffer.length()); // a copy
+        owned = true;
         position = 0;
       }
       buffer.appendBuffer(chunk);

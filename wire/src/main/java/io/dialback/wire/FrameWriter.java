@@ -133,21 +133,59 @@ public final class FrameWriter {
       JsonObject headers,
       Object body,
       boolean binary) {
+    return send(type, address, replyAddress, headers, false, 0, body, binary);
+  }
+
+  /**
+   * A request as a client sends it: a {@code send} frame with a reply address and a {@code timeout}
+   * header of {@code timeoutMs}, which takes the place of any {@code timeout} in {@code headers}
+   * (may be null). The same frame as {@link #send} with the timeout put into a copy of the headers,
+   * without the copy.
+   */
+  public static Buffer request(
+      String address,
+      String replyAddress,
+      JsonObject headers,
+      long timeoutMs,
+      Object body,
+      boolean binary) {
+    return send(Wire.SEND, address, replyAddress, headers, true, timeoutMs, body, binary);
+  }
+
+  /** With {@code timeout}, {@code timeoutMs} is written as the {@code timeout} header. */
+  private static Buffer send(
+      String type,
+      String address,
+      String replyAddress,
+      JsonObject headers,
+      boolean timeout,
+      long timeoutMs,
+      Object body,
+      boolean binary) {
     ByteSink out = start(type, address, replyAddress);
-    if (headers != null && !headers.isEmpty()) {
+    if (timeout || (headers != null && !headers.isEmpty())) {
       out.put(HEADERS);
       boolean first = true;
-      for (Map.Entry<String, Object> h : headers) {
-        if (!first) {
-          out.put((byte) ',');
-        }
+      if (timeout) {
+        out.string(Wire.HEADER_TIMEOUT).put((byte) ':').number(timeoutMs);
         first = false;
-        out.string(h.getKey()).put((byte) ':');
-        Object v = h.getValue();
-        if (v instanceof Number || v instanceof Boolean) {
-          out.ascii(String.valueOf(v));
-        } else {
-          out.string(String.valueOf(v));
+      }
+      if (headers != null) {
+        for (Map.Entry<String, Object> h : headers) {
+          if (timeout && Wire.HEADER_TIMEOUT.equals(h.getKey())) {
+            continue;
+          }
+          if (!first) {
+            out.put((byte) ',');
+          }
+          first = false;
+          out.string(h.getKey()).put((byte) ':');
+          Object v = h.getValue();
+          if (v instanceof Number || v instanceof Boolean) {
+            out.ascii(String.valueOf(v));
+          } else {
+            out.string(String.valueOf(v));
+          }
         }
       }
       out.put((byte) '}');

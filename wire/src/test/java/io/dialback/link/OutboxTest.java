@@ -121,6 +121,46 @@ class OutboxTest {
   }
 
   @Test
+  void everyByteGoesOutOnceAndInOrderWhateverTheFramesAndTurns() throws Exception {
+    Outbox box = outbox(1 << 24, Outbox.Meter.NONE);
+    java.util.Random random = new java.util.Random(17);
+    Buffer offered = Buffer.buffer();
+    List<Integer> writesPerTurn = new ArrayList<>();
+    for (int turn = 0; turn < 300; turn++) {
+      // one frame, a few, enough to pass FLUSH_BYTES, or a large one among small ones
+      int frames = random.nextInt(4) == 0 ? 1 : 1 + random.nextInt(40);
+      int before = writes.size();
+      onContext(
+          () -> {
+            for (int i = 0; i < frames; i++) {
+              int size =
+                  random.nextInt(50) == 0
+                      ? Outbox.BATCH_LIMIT + random.nextInt(100)
+                      : 1 + random.nextInt(random.nextBoolean() ? 100 : 3000);
+              byte[] frame = new byte[size];
+              random.nextBytes(frame);
+              offered.appendBytes(frame);
+              assertThat(box.offer(Buffer.buffer(frame))).isNull();
+            }
+            return null;
+          });
+      writesPerTurn.add(writes.size() - before);
+    }
+    Buffer written = Buffer.buffer();
+    writes.forEach(written::appendBuffer);
+    assertThat(written.length()).isEqualTo(offered.length());
+    assertThat(written.getBytes()).isEqualTo(offered.getBytes());
+    assertThat(box.queued()).isEqualTo(offered.length());
+    assertThat(writesPerTurn).as("every turn wrote what it offered").doesNotContain(0);
+    onContext(
+        () -> {
+          pending.forEach(Promise::complete);
+          return null;
+        });
+    assertThat(box.queued()).isZero();
+  }
+
+  @Test
   void aLargeFrameGoesAloneAfterWhatWasGathered() throws Exception {
     Outbox box = outbox(1 << 20, Outbox.Meter.NONE);
     onContext(

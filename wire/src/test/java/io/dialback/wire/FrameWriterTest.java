@@ -183,4 +183,28 @@ class FrameWriterTest {
     assertThat(decode(FrameWriter.ping())).isEqualTo(new JsonObject().put("type", "ping"));
     assertThat(decode(FrameWriter.pong())).isEqualTo(new JsonObject().put("type", "pong"));
   }
+
+  @Test
+  void aRequestCarriesItsTimeoutInPlaceOfAnyInItsHeaders() {
+    JsonObject body = new JsonObject().put("path", "/tmp");
+    JsonObject[] headersCases = {
+      null,
+      new JsonObject(),
+      new JsonObject().put("timeout", 99).put("trace", "t-1"),
+      new JsonObject().put("trace", "q\"uote").put("n", 7).put("flag", true),
+    };
+    for (JsonObject headers : headersCases) {
+      JsonObject expected = headers == null ? new JsonObject() : headers.copy();
+      expected.put("timeout", 2500L);
+      JsonObject viaSend =
+          decode(FrameWriter.send(Wire.SEND, "agent.a.fs.stat", "r.1", expected, body));
+      JsonObject viaRequest =
+          decode(FrameWriter.request("agent.a.fs.stat", "r.1", headers, 2500, body, false));
+      assertThat(viaRequest).as("headers %s", headers).isEqualTo(viaSend);
+      assertThat(viaRequest.getJsonObject("headers").getLong("timeout")).isEqualTo(2500L);
+    }
+    assertThat(headersCases[2].getInteger("timeout"))
+        .as("the caller's headers untouched")
+        .isEqualTo(99);
+  }
 }
