@@ -34,6 +34,20 @@ class HubConfigTest {
   }
 
   @Test
+  void eventLoopsDefaultToOnePerFourCoresAndTheConfOrEnvironmentSetsThem() {
+    assertThat(HubConfig.defaultInstances(1)).isEqualTo(1);
+    assertThat(HubConfig.defaultInstances(2)).isEqualTo(1);
+    assertThat(HubConfig.defaultInstances(7)).isEqualTo(1);
+    assertThat(HubConfig.defaultInstances(8)).isEqualTo(2);
+    assertThat(HubConfig.defaultInstances(64)).isEqualTo(16);
+    assertThat(HubConfig.from(valid(), Map.of()).instances())
+        .isEqualTo(HubConfig.defaultInstances(Runtime.getRuntime().availableProcessors()));
+    assertThat(HubConfig.from(valid().put("instances", 3), Map.of()).instances()).isEqualTo(3);
+    assertThat(HubConfig.from(valid(), Map.of("DIALBACK_HUB_INSTANCES", "2")).instances())
+        .isEqualTo(2);
+  }
+
+  @Test
   void defaultsListenOnLoopbackPort7000() {
     HubConfig cfg = HubConfig.from(valid(), Map.of());
     assertThat(cfg.host()).isEqualTo("127.0.0.1");
