@@ -337,12 +337,13 @@ public final class HubVerticle extends VerticleBase {
           cfg.cluster().tls().enabled() ? "; event bus TLS, client certificates required" : "");
     } else {
       log.info(
-          "hub {} ready: listening on {}:{}{} ({} event loops)",
+          "hub {} ready: listening on {}:{}{} ({} event loop{})",
           bridge.hubName(),
           cfg.host(),
           bridge.boundPort(),
           tls,
-          cfg.instances());
+          cfg.instances(),
+          cfg.instances() == 1 ? "" : "s");
     }
   }
 
