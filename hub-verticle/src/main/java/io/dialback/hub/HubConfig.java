@@ -46,7 +46,7 @@ public record HubConfig(
    * call between two connections on different loops hands over between threads twice, waking the
    * other loop each time; on two cores one loop carried more calls per second than two for client →
    * hub → agent (160–213k against 105–164k at 64 in flight) and answered one call sooner (p50
-   * 99–104 µs against 128–155), measured in docs/performance.md. A large hub still spreads over
+   * 99–104 µs against 127–155), measured in docs/performance.md. A large hub still spreads over
    * cores.
    */
   public static int defaultInstances(int cores) {
