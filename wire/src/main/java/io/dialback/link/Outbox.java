@@ -161,15 +161,12 @@ public final class Outbox {
    * buffer, so nothing is copied twice and no buffer grows by steps.
    */
   private void gather(Buffer frame) {
-    if (gather == null) {
-      int first = single == null ? 0 : single.length();
+    if (gather == null) { // the turn's second frame: the first, held alone so far, comes along
+      int first = single.length();
       gather = new byte[Math.max(gatherCapacity, first + frame.length())];
-      gathered = 0;
-      if (single != null) {
-        single.getBytes(0, first, gather, 0);
-        gathered = first;
-        single = null;
-      }
+      single.getBytes(0, first, gather, 0);
+      gathered = first;
+      single = null;
     }
     int length = frame.length();
     if (gathered + length > gather.length) {

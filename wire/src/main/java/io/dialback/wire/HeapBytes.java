@@ -8,8 +8,8 @@ import io.vertx.core.internal.buffer.BufferInternal;
 /**
  * Hands a byte array over as a {@link Buffer} without copying it: the writer of a frame, and an
  * outbox gathering a turn's frames, fill an array of their own and give it up. Copying it into a
- * fresh {@code Buffer} cost a zeroed allocation and a copy per frame (JFR put a fifth of a client's
- * and an agent's event-loop samples on building and growing such buffers).
+ * fresh {@code Buffer} cost a zeroed allocation and a copy per frame (JFR put 7–8 % of a client's
+ * and an agent's event-loop samples on building and growing such buffers; docs/performance.md).
  *
  * <p>The array must not be touched after it is handed over. The buffer may still grow (an append
  * past its capacity moves it to a larger array, as any {@code Buffer} does), and like Vert.x's own
